@@ -1,0 +1,189 @@
+/**
+ * The storage contract of eleanor-jobs.
+ *
+ * Every store (memory, SQLite, PostgreSQL) implements these semantic operations and passes
+ * the one conformance suite in `test/store/conformance.ts`. No driver, connection or
+ * transaction type appears here. All times are UTC epoch milliseconds.
+ *
+ * Coordination model (the same for one process and for many replicas):
+ * - Each job has one state row holding its trigger count, its high-water mark (the newest
+ *   tick ever claimed) and its lease (owner, expiry, fencing number).
+ * - A cron tick `T` is claimed with {@link JobStore.claimRun}: it succeeds only if the mark
+ *   is before `T` and nobody else holds a live lease; the same atomic step advances the mark,
+ *   increments the trigger count, takes the lease and inserts the run row. A tick at or
+ *   before the mark can never be claimed again.
+ * - Lease expiry is judged by the store's clock (the database server's clock for
+ *   PostgreSQL), never by a replica's.
+ *
+ * @module
+ */
+
+/** Status of a run row. `running` is the only non-final status. */
+export type RunStatus = 'running' | 'ok' | 'failed' | 'timeout' | 'skipped' | 'missed' | 'interrupted';
+
+/** Statuses that end a claimed run. */
+export type FinalRunStatus = 'ok' | 'failed' | 'timeout' | 'interrupted';
+
+/** Statuses of ticks that were not executed. */
+export type UnexecutedTickStatus = 'missed' | 'skipped';
+
+/** One recorded run (or one tick that was missed or skipped). */
+export interface RunRecord {
+  /** Store-assigned identifier, unique within the store. */
+  readonly id: string;
+  /** Job name. */
+  readonly job: string;
+  /** The scheduled tick the run was for, or `null` for interval, start and manual triggers. */
+  readonly tickAt: number | null;
+  /** When execution started; `null` for missed and skipped ticks. */
+  readonly startedAt: number | null;
+  /** When execution ended; `null` while running and for missed and skipped ticks. */
+  readonly endedAt: number | null;
+  /** Current status. */
+  readonly status: RunStatus;
+  /** Error message and stack for `failed`, `timeout` and `interrupted` runs, else `null`. */
+  readonly error: string | null;
+  /** The job's trigger count after this trigger, or `null` for missed and skipped ticks. */
+  readonly trigger: number | null;
+  /** Identifier of the process (replica) that ran it, or `null`. */
+  readonly owner: string | null;
+}
+
+/** The persisted state of one job. */
+export interface JobStateRecord {
+  /** Job name. */
+  readonly job: string;
+  /** Number of triggers ever claimed for this job in this store. */
+  readonly triggerCount: number;
+  /** The high-water mark: the newest tick ever claimed or skipped, or `null`. */
+  readonly lastTickAt: number | null;
+  /** Current lease holder, or `null` when the lease is free or expired. */
+  readonly leaseOwner: string | null;
+  /** Lease expiry (store clock) while a lease is held, else `null`. */
+  readonly leaseExpiresAt: number | null;
+}
+
+/** What {@link JobStore.claimRun} asks for. */
+export interface ClaimRequest {
+  /** Job name. */
+  readonly job: string;
+  /** Identifier of the claiming process (replica). */
+  readonly owner: string;
+  /**
+   * The tick to claim. When set, the claim succeeds only if the job's high-water mark is
+   * `null` or before it, and the mark becomes this tick. `null` for interval, start and
+   * manual triggers, which do not touch the mark.
+   */
+  readonly tickAt: number | null;
+  /** When execution starts (the caller's clock; recorded as the run's start). */
+  readonly startedAt: number;
+  /** Lease length in milliseconds, counted from the store's clock. */
+  readonly leaseMs: number;
+  /**
+   * Ticks that were missed or skipped before this one, recorded in the same atomic step
+   * only if the claim succeeds (so replicas never record them twice).
+   */
+  readonly unexecuted?: { readonly ticks: readonly number[]; readonly status: UnexecutedTickStatus };
+}
+
+/** A successful claim: the run row and the lease that guards it. */
+export interface RunClaim {
+  /** The new run row's identifier. */
+  readonly runId: string;
+  /** Fencing number of the lease; required to renew, finish and release. */
+  readonly fence: number;
+  /** The job's trigger count after this claim. */
+  readonly trigger: number;
+}
+
+/** How a claimed run ended. */
+export interface RunOutcome {
+  /** Final status. */
+  readonly status: FinalRunStatus;
+  /** When execution ended (the caller's clock). */
+  readonly endedAt: number;
+  /** Error message and stack, or `null`. */
+  readonly error: string | null;
+}
+
+/** What {@link JobStore.skipTicks} asks for. */
+export interface SkipRequest {
+  /** Job name. */
+  readonly job: string;
+  /** Identifier of the process (replica) recording the skip. */
+  readonly owner: string;
+  /** The ticks not executed, oldest first; the mark advances to the newest. */
+  readonly ticks: readonly number[];
+  /** Whether the ticks were missed (dropped by a policy) or skipped. */
+  readonly status: UnexecutedTickStatus;
+}
+
+/** Filter for {@link JobStore.listRuns}. */
+export interface RunQuery {
+  /** Only this job; all jobs when omitted. */
+  readonly job?: string;
+  /** Only runs whose start (or tick, for unexecuted ones) is at or after this time. */
+  readonly since?: number;
+  /** Only runs whose id sorts before this one (for paging back). */
+  readonly beforeId?: string;
+  /** At most this many rows, newest first. Default 100. */
+  readonly limit?: number;
+}
+
+/**
+ * The one storage contract. Implementations: `MemoryStore`, `SqliteStore`, `PostgresStore`.
+ * Every method may reject when the backing database is unreachable; callers (the runner)
+ * retry. No method ever deletes data other than through {@link JobStore.prune}.
+ */
+export interface JobStore {
+  /** Short name of the backend, e.g. `memory`, `sqlite`, `postgres`. */
+  readonly kind: string;
+  /** Connect and apply migrations. Idempotent. */
+  open(): Promise<void>;
+  /** Release connections. Idempotent; the store is unusable afterwards. */
+  close(): Promise<void>;
+  /** Resolve if the store answers a trivial query (readiness). */
+  ping(): Promise<void>;
+
+  /** A job's persisted state, or `null` if the store has never seen the job. */
+  loadState(job: string): Promise<JobStateRecord | null>;
+  /** Every job's persisted state, ordered by name. */
+  listStates(): Promise<JobStateRecord[]>;
+
+  /**
+   * Atomically claim one execution: checks the mark (for ticks) and the lease, advances the
+   * mark, increments the trigger count, takes or keeps the lease, records the unexecuted
+   * ticks and inserts a `running` run row. Returns `null` when the tick is at or before the
+   * mark, or when another owner holds a live lease.
+   */
+  claimRun(request: ClaimRequest): Promise<RunClaim | null>;
+  /**
+   * Take (or keep) the job's lease without starting a run, as interval jobs do across
+   * replicas. Returns the fence, or `null` when another owner holds a live lease.
+   */
+  acquireLease(job: string, owner: string, leaseMs: number): Promise<number | null>;
+  /** Extend a held lease. Returns `false` if the lease is no longer this owner's with this fence. */
+  renewLease(job: string, owner: string, fence: number, leaseMs: number): Promise<boolean>;
+  /** Release a held lease; a no-op when the lease is not this owner's with this fence. */
+  releaseLease(job: string, owner: string, fence: number): Promise<void>;
+  /**
+   * Record how a claimed run ended. Applied only while the run is still `running`; returns
+   * `false` otherwise (for example, another replica already marked it `interrupted`).
+   */
+  finishRun(runId: string, outcome: RunOutcome): Promise<boolean>;
+  /**
+   * Record ticks that were not executed and advance the mark to the newest of them, only if
+   * the mark is before it. Returns `false` (recording nothing) otherwise.
+   */
+  skipTicks(request: SkipRequest): Promise<boolean>;
+
+  /**
+   * Mark as `interrupted` every `running` run that can no longer finish: those owned by
+   * `owner` (a restarted process) and those whose job lease has expired. Returns how many.
+   */
+  interruptStaleRuns(owner: string): Promise<number>;
+  /** Runs matching the query, newest first. */
+  listRuns(query?: RunQuery): Promise<RunRecord[]>;
+  /** Delete all but the newest `keep` finished runs of a job. Returns how many were deleted. */
+  prune(job: string, keep: number): Promise<number>;
+}
