@@ -13,7 +13,12 @@
  *   increments the trigger count, takes the lease and inserts the run row. A tick at or
  *   before the mark can never be claimed again.
  * - Lease expiry is judged by the store's clock (the database server's clock for
- *   PostgreSQL), never by a replica's.
+ *   PostgreSQL), never by a replica's. A lease is live while `now < leaseExpiresAt`.
+ * - Fencing: the fence is a per-job counter that never decreases. Taking a lease that is free,
+ *   expired or released increments it; an owner that already holds the live lease keeps its
+ *   fence (and the expiry is extended).
+ * - Unexecuted ticks (missed or skipped) are recorded only if they are after the mark as it
+ *   was before the step, so two replicas that both saw the same gap never record it twice.
  *
  * @module
  */
@@ -29,7 +34,10 @@ export type UnexecutedTickStatus = 'missed' | 'skipped';
 
 /** One recorded run (or one tick that was missed or skipped). */
 export interface RunRecord {
-  /** Store-assigned identifier, unique within the store. */
+  /**
+   * Store-assigned identifier: a decimal integer rendered as a string, increasing in
+   * insertion order (so "newest first" is descending id, compared numerically).
+   */
   readonly id: string;
   /** Job name. */
   readonly job: string;
@@ -124,7 +132,7 @@ export interface RunQuery {
   readonly job?: string;
   /** Only runs whose start (or tick, for unexecuted ones) is at or after this time. */
   readonly since?: number;
-  /** Only runs whose id sorts before this one (for paging back). */
+  /** Only runs whose id is numerically below this one (for paging back). */
   readonly beforeId?: string;
   /** At most this many rows, newest first. Default 100. */
   readonly limit?: number;
@@ -147,7 +155,7 @@ export interface JobStore {
 
   /** A job's persisted state, or `null` if the store has never seen the job. */
   loadState(job: string): Promise<JobStateRecord | null>;
-  /** Every job's persisted state, ordered by name. */
+  /** Every job's persisted state, ordered by name (binary / code-point order, as `COLLATE "C"`). */
   listStates(): Promise<JobStateRecord[]>;
 
   /**
@@ -162,7 +170,10 @@ export interface JobStore {
    * replicas. Returns the fence, or `null` when another owner holds a live lease.
    */
   acquireLease(job: string, owner: string, leaseMs: number): Promise<number | null>;
-  /** Extend a held lease. Returns `false` if the lease is no longer this owner's with this fence. */
+  /**
+   * Extend a held lease. Returns `false` if the lease is no longer this owner's with this
+   * fence, or has expired (even if nobody took it over yet).
+   */
   renewLease(job: string, owner: string, fence: number, leaseMs: number): Promise<boolean>;
   /** Release a held lease; a no-op when the lease is not this owner's with this fence. */
   releaseLease(job: string, owner: string, fence: number): Promise<void>;
@@ -179,11 +190,17 @@ export interface JobStore {
 
   /**
    * Mark as `interrupted` every `running` run that can no longer finish: those owned by
-   * `owner` (a restarted process) and those whose job lease has expired. Returns how many.
+   * `owner` (a restarted process; call it at start, never while that owner runs jobs) and
+   * those whose owner no longer holds the job's live lease (it expired, was released or was
+   * taken over). Returns how many.
    */
   interruptStaleRuns(owner: string): Promise<number>;
   /** Runs matching the query, newest first. */
   listRuns(query?: RunQuery): Promise<RunRecord[]>;
-  /** Delete all but the newest `keep` finished runs of a job. Returns how many were deleted. */
+  /**
+   * Delete all but the newest `keep` finished runs of a job (every status but `running`,
+   * including missed and skipped ticks); `running` rows are never deleted. Returns how many
+   * were deleted.
+   */
   prune(job: string, keep: number): Promise<number>;
 }

@@ -1,0 +1,292 @@
+import { StoreError } from '../errors/store-errors.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import type {
+  ClaimRequest,
+  JobStateRecord,
+  JobStore,
+  RunClaim,
+  RunOutcome,
+  RunQuery,
+  RunRecord,
+  SkipRequest,
+  UnexecutedTickStatus,
+} from './job-store.js';
+import {
+  checkClaimRequest,
+  checkFence,
+  checkKeep,
+  checkLeaseMs,
+  checkName,
+  checkRunOutcome,
+  checkRunQuery,
+  checkSkipRequest,
+  parseRunId,
+} from './store-arguments.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Judges lease expiry. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+interface MutableState {
+  triggerCount: number;
+  lastTickAt: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  fence: number;
+}
+
+type MutableRun = { -readonly [K in keyof RunRecord]: RunRecord[K] };
+
+const INTERRUPTED_ERROR = 'Interrupted: the process running it stopped, or lost the job lease, before the run finished.';
+
+const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+/**
+ * The default store: everything lives in this process's memory and is gone when it exits.
+ * Implements the whole {@link JobStore} contract (so one process's jobs coordinate through it);
+ * lease expiry is judged by the injected clock.
+ */
+export class MemoryStore implements JobStore {
+  /** Always `memory`. */
+  readonly kind = 'memory';
+  readonly #clock: Clock;
+  readonly #states = new Map<string, MutableState>();
+  /** Runs in insertion order; ids are consecutive integers. */
+  readonly #runs = new Map<number, MutableRun>();
+  #nextId = 1;
+  #closed = false;
+
+  /** @param options - see {@link MemoryStoreOptions} */
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Nothing to connect; only fails once closed. */
+  async open(): Promise<void> {
+    this.#check();
+  }
+
+  /** Marks the store closed. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  /** Resolves while the store is open. */
+  async ping(): Promise<void> {
+    this.#check();
+  }
+
+  /** {@inheritDoc JobStore.loadState} */
+  async loadState(job: string): Promise<JobStateRecord | null> {
+    this.#check();
+    checkName('job', job);
+    const state = this.#states.get(job);
+    return state === undefined ? null : this.#record(job, state);
+  }
+
+  /** {@inheritDoc JobStore.listStates} */
+  async listStates(): Promise<JobStateRecord[]> {
+    this.#check();
+    return [...this.#states.entries()]
+      .sort(([a], [b]) => Buffer.compare(utf8(a), utf8(b)))
+      .map(([job, state]) => this.#record(job, state));
+  }
+
+  /** {@inheritDoc JobStore.claimRun} */
+  async claimRun(request: ClaimRequest): Promise<RunClaim | null> {
+    this.#check();
+    checkClaimRequest(request);
+    const state = this.#stateOf(request.job);
+    const mark = state.lastTickAt;
+    if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return null;
+    const fence = this.#take(state, request.owner, request.leaseMs);
+    if (fence === null) return null;
+    if (request.tickAt !== null) state.lastTickAt = request.tickAt;
+    state.triggerCount += 1;
+    if (request.unexecuted !== undefined) {
+      this.#insertUnexecuted(request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
+    }
+    const runId = this.#insert({
+      job: request.job,
+      tickAt: request.tickAt,
+      startedAt: request.startedAt,
+      endedAt: null,
+      status: 'running',
+      error: null,
+      trigger: state.triggerCount,
+      owner: request.owner,
+    });
+    return { runId, fence, trigger: state.triggerCount };
+  }
+
+  /** {@inheritDoc JobStore.acquireLease} */
+  async acquireLease(job: string, owner: string, leaseMs: number): Promise<number | null> {
+    this.#check();
+    checkName('job', job);
+    checkName('owner', owner);
+    checkLeaseMs(leaseMs);
+    return this.#take(this.#stateOf(job), owner, leaseMs);
+  }
+
+  /** {@inheritDoc JobStore.renewLease} */
+  async renewLease(job: string, owner: string, fence: number, leaseMs: number): Promise<boolean> {
+    this.#check();
+    checkName('job', job);
+    checkName('owner', owner);
+    checkFence(fence);
+    checkLeaseMs(leaseMs);
+    const state = this.#states.get(job);
+    const now = this.#clock.now();
+    if (state === undefined || state.fence !== fence || this.#liveOwner(state, now) !== owner) return false;
+    state.leaseExpiresAt = now + leaseMs;
+    return true;
+  }
+
+  /** {@inheritDoc JobStore.releaseLease} */
+  async releaseLease(job: string, owner: string, fence: number): Promise<void> {
+    this.#check();
+    checkName('job', job);
+    checkName('owner', owner);
+    checkFence(fence);
+    const state = this.#states.get(job);
+    if (state === undefined || state.fence !== fence || state.leaseOwner !== owner) return;
+    state.leaseOwner = null;
+    state.leaseExpiresAt = null;
+  }
+
+  /** {@inheritDoc JobStore.finishRun} */
+  async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
+    this.#check();
+    const run = this.#runs.get(parseRunId('runId', runId));
+    checkRunOutcome(outcome);
+    if (run === undefined || run.status !== 'running') return false;
+    run.status = outcome.status;
+    run.endedAt = outcome.endedAt;
+    run.error = outcome.error;
+    return true;
+  }
+
+  /** {@inheritDoc JobStore.skipTicks} */
+  async skipTicks(request: SkipRequest): Promise<boolean> {
+    this.#check();
+    checkSkipRequest(request);
+    const newest = request.ticks[request.ticks.length - 1] as number;
+    const existing = this.#states.get(request.job);
+    const mark = existing?.lastTickAt ?? null;
+    if (mark !== null && mark >= newest) return false;
+    const state = existing ?? this.#stateOf(request.job);
+    this.#insertUnexecuted(request.job, request.owner, request.ticks, request.status, mark);
+    state.lastTickAt = newest;
+    return true;
+  }
+
+  /** {@inheritDoc JobStore.interruptStaleRuns} */
+  async interruptStaleRuns(owner: string): Promise<number> {
+    this.#check();
+    checkName('owner', owner);
+    const now = this.#clock.now();
+    let count = 0;
+    for (const run of this.#runs.values()) {
+      if (run.status !== 'running') continue;
+      const state = this.#states.get(run.job);
+      const leaseHeld = state !== undefined && this.#liveOwner(state, now) === run.owner;
+      if (run.owner !== owner && leaseHeld) continue;
+      run.status = 'interrupted';
+      run.endedAt = now;
+      run.error = INTERRUPTED_ERROR;
+      count += 1;
+    }
+    return count;
+  }
+
+  /** {@inheritDoc JobStore.listRuns} */
+  async listRuns(query?: RunQuery): Promise<RunRecord[]> {
+    this.#check();
+    const { job, since, beforeId, limit } = checkRunQuery(query);
+    const result: RunRecord[] = [];
+    const ids = [...this.#runs.keys()];
+    for (let index = ids.length - 1; index >= 0 && result.length < limit; index -= 1) {
+      const id = ids[index] as number;
+      if (beforeId !== undefined && id >= beforeId) continue;
+      const run = this.#runs.get(id) as MutableRun;
+      if (job !== undefined && run.job !== job) continue;
+      if (since !== undefined && (run.startedAt ?? run.tickAt ?? -Infinity) < since) continue;
+      result.push({ ...run });
+    }
+    return result;
+  }
+
+  /** {@inheritDoc JobStore.prune} */
+  async prune(job: string, keep: number): Promise<number> {
+    this.#check();
+    checkName('job', job);
+    checkKeep(keep);
+    const finished = [...this.#runs.entries()].filter(([, run]) => run.job === job && run.status !== 'running');
+    const doomed = finished.slice(0, Math.max(0, finished.length - keep));
+    for (const [id] of doomed) this.#runs.delete(id);
+    return doomed.length;
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StoreError('The memory store is closed.');
+  }
+
+  #stateOf(job: string): MutableState {
+    let state = this.#states.get(job);
+    if (state === undefined) {
+      state = { triggerCount: 0, lastTickAt: null, leaseOwner: null, leaseExpiresAt: null, fence: 0 };
+      this.#states.set(job, state);
+    }
+    return state;
+  }
+
+  #liveOwner(state: MutableState, now: number): string | null {
+    return state.leaseExpiresAt !== null && now < state.leaseExpiresAt ? state.leaseOwner : null;
+  }
+
+  /** Takes or keeps the lease for `owner`; returns the fence, or `null` if another owner holds it. */
+  #take(state: MutableState, owner: string, leaseMs: number): number | null {
+    const now = this.#clock.now();
+    const holder = this.#liveOwner(state, now);
+    if (holder !== null && holder !== owner) return null;
+    if (holder === null) {
+      state.fence += 1;
+      state.leaseOwner = owner;
+    }
+    state.leaseExpiresAt = now + leaseMs;
+    return state.fence;
+  }
+
+  #insertUnexecuted(
+    job: string,
+    owner: string,
+    ticks: readonly number[],
+    status: UnexecutedTickStatus,
+    mark: number | null,
+  ): void {
+    for (const tick of ticks) {
+      if (mark !== null && tick <= mark) continue;
+      this.#insert({ job, tickAt: tick, startedAt: null, endedAt: null, status, error: null, trigger: null, owner });
+    }
+  }
+
+  #insert(run: Omit<MutableRun, 'id'>): string {
+    const id = this.#nextId;
+    this.#nextId += 1;
+    this.#runs.set(id, { id: String(id), ...run });
+    return String(id);
+  }
+
+  #record(job: string, state: MutableState): JobStateRecord {
+    const owner = this.#liveOwner(state, this.#clock.now());
+    return {
+      job,
+      triggerCount: state.triggerCount,
+      lastTickAt: state.lastTickAt,
+      leaseOwner: owner,
+      leaseExpiresAt: owner === null ? null : state.leaseExpiresAt,
+    };
+  }
+}

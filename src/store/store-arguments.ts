@@ -1,0 +1,143 @@
+/**
+ * Argument checks shared by every `JobStore` implementation, so that each store rejects
+ * bad input with the same `TypeError` or `RangeError`, naming the field and the value.
+ *
+ * @module
+ */
+import type { ClaimRequest, FinalRunStatus, RunOutcome, RunQuery, SkipRequest } from './job-store.js';
+
+const FINAL_STATUSES: ReadonlySet<string> = new Set<FinalRunStatus>(['ok', 'failed', 'timeout', 'interrupted']);
+const UNEXECUTED_STATUSES: ReadonlySet<string> = new Set(['missed', 'skipped']);
+const RUN_ID = /^(0|[1-9][0-9]*)$/;
+
+/** Default `limit` of `JobStore.listRuns`. */
+export const DEFAULT_RUN_LIMIT = 100;
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** Throws a `TypeError` unless `value` is a non-empty string. */
+export function checkName(field: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`${field} must be a non-empty string, got ${show(value)}`);
+  }
+}
+
+/** Throws a `TypeError` unless `value` is a finite integer (an epoch-millisecond time). */
+export function checkTime(field: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TypeError(`${field} must be an integer epoch-millisecond time, got ${show(value)}`);
+  }
+}
+
+/** Throws a `RangeError` unless `value` is a positive integer number of milliseconds. */
+export function checkLeaseMs(value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`leaseMs must be a positive integer number of milliseconds, got ${show(value)}`);
+  }
+}
+
+/** Throws a `RangeError` unless `value` is a non-negative integer fencing number. */
+export function checkFence(value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`fence must be a non-negative integer, got ${show(value)}`);
+  }
+}
+
+/**
+ * Parses a run id (a non-negative decimal integer rendered as a string) into a number.
+ * Throws a `RangeError` naming `field` otherwise.
+ */
+export function parseRunId(field: string, value: unknown): number {
+  if (typeof value !== 'string' || !RUN_ID.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new RangeError(`${field} must be a run id (a decimal integer string), got ${show(value)}`);
+  }
+  return Number(value);
+}
+
+function checkTicks(field: string, ticks: unknown, before: number | null): asserts ticks is readonly number[] {
+  if (!Array.isArray(ticks)) throw new TypeError(`${field} must be an array of tick times, got ${show(ticks)}`);
+  let previous = -Infinity;
+  for (const [index, tick] of ticks.entries()) {
+    checkTime(`${field}[${index}]`, tick);
+    if (tick <= previous) throw new RangeError(`${field} must be strictly ascending, but ${field}[${index}] is ${tick}`);
+    if (before !== null && tick >= before) {
+      throw new RangeError(`${field}[${index}] (${tick}) must be before the claimed tickAt (${before})`);
+    }
+    previous = tick;
+  }
+}
+
+function checkUnexecutedStatus(field: string, value: unknown): void {
+  if (typeof value !== 'string' || !UNEXECUTED_STATUSES.has(value)) {
+    throw new RangeError(`${field} must be 'missed' or 'skipped', got ${show(value)}`);
+  }
+}
+
+/** Checks every field of a {@link ClaimRequest}. */
+export function checkClaimRequest(request: ClaimRequest): void {
+  checkName('job', request.job);
+  checkName('owner', request.owner);
+  if (request.tickAt !== null) checkTime('tickAt', request.tickAt);
+  checkTime('startedAt', request.startedAt);
+  checkLeaseMs(request.leaseMs);
+  if (request.unexecuted !== undefined) {
+    if (request.tickAt === null && request.unexecuted.ticks.length > 0) {
+      throw new RangeError('unexecuted ticks can only be recorded with a claim for a tick (tickAt is null)');
+    }
+    checkTicks('unexecuted.ticks', request.unexecuted.ticks, request.tickAt);
+    checkUnexecutedStatus('unexecuted.status', request.unexecuted.status);
+  }
+}
+
+/** Checks every field of a {@link SkipRequest}. */
+export function checkSkipRequest(request: SkipRequest): void {
+  checkName('job', request.job);
+  checkName('owner', request.owner);
+  checkTicks('ticks', request.ticks, null);
+  if (request.ticks.length === 0) throw new RangeError('ticks must hold at least one tick, got []');
+  checkUnexecutedStatus('status', request.status);
+}
+
+/** Checks every field of a {@link RunOutcome}. */
+export function checkRunOutcome(outcome: RunOutcome): void {
+  if (!FINAL_STATUSES.has(outcome.status)) {
+    throw new RangeError(`status must be one of ok, failed, timeout, interrupted, got ${show(outcome.status)}`);
+  }
+  checkTime('endedAt', outcome.endedAt);
+  if (outcome.error !== null && typeof outcome.error !== 'string') {
+    throw new TypeError(`error must be a string or null, got ${show(outcome.error)}`);
+  }
+}
+
+/** A {@link RunQuery} checked and completed with defaults. */
+export interface CheckedRunQuery {
+  /** Only this job, or all jobs when `undefined`. */
+  readonly job: string | undefined;
+  /** Lower bound on start (or tick) time, or `undefined`. */
+  readonly since: number | undefined;
+  /** Only ids below this one, or `undefined`. */
+  readonly beforeId: number | undefined;
+  /** Row limit. */
+  readonly limit: number;
+}
+
+/** Checks a {@link RunQuery} and fills in its defaults. */
+export function checkRunQuery(query: RunQuery = {}): CheckedRunQuery {
+  if (query.job !== undefined) checkName('job', query.job);
+  if (query.since !== undefined) checkTime('since', query.since);
+  const beforeId = query.beforeId === undefined ? undefined : parseRunId('beforeId', query.beforeId);
+  const limit = query.limit ?? DEFAULT_RUN_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(`limit must be a positive integer, got ${show(limit)}`);
+  }
+  return { job: query.job, since: query.since, beforeId, limit };
+}
+
+/** Throws a `RangeError` unless `keep` is a non-negative integer. */
+export function checkKeep(keep: unknown): asserts keep is number {
+  if (typeof keep !== 'number' || !Number.isSafeInteger(keep) || keep < 0) {
+    throw new RangeError(`keep must be a non-negative integer, got ${show(keep)}`);
+  }
+}
