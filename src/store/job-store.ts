@@ -92,6 +92,15 @@ export interface ClaimRequest {
    * only if the claim succeeds (so replicas never record them twice).
    */
   readonly unexecuted?: { readonly ticks: readonly number[]; readonly status: UnexecutedTickStatus };
+  /**
+   * Set only when re-sending a claim whose previous call rejected with its outcome unknown
+   * (e.g. the connection dropped around the commit). If this very claim (same job, owner and
+   * `tickAt`) already committed and its run is still `running` under this owner's lease, the
+   * store returns that claim again (lease extended) instead of `null`. Without it, a repeated
+   * claim of a tick at the mark returns `null` as always. Stores whose commits cannot be in
+   * doubt (memory, SQLite) may ignore it; PostgreSQL honours it.
+   */
+  readonly retry?: boolean;
 }
 
 /** A successful claim: the run row and the lease that guards it. */
