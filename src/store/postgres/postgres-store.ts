@@ -1,0 +1,385 @@
+/**
+ * `PostgresStore`: the {@link JobStore} contract on PostgreSQL (driver `pg`), so that several
+ * replicas share one schedule: each tick is claimed by one atomic statement, and each job's
+ * executions are guarded by a lease on the database clock with a fencing number.
+ *
+ * @module
+ */
+import pg from 'pg';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { isConnectionError } from './connection-errors.js';
+import { StoreError } from '../../errors/store-errors.js';
+import { systemClock, type Clock } from '../../time/clock.js';
+import {
+  checkClaimRequest,
+  checkFence,
+  checkKeep,
+  checkLeaseMs,
+  checkName,
+  checkRunOutcome,
+  checkRunQuery,
+  checkSkipRequest,
+  parseRunId,
+} from '../store-arguments.js';
+import type {
+  ClaimRequest,
+  JobStateRecord,
+  JobStore,
+  RunClaim,
+  RunOutcome,
+  RunQuery,
+  RunRecord,
+  SkipRequest,
+} from '../job-store.js';
+import { migrate } from './migrate.js';
+import { bindSchema } from './migrations.js';
+import { toRunRecord, toStateRecord, type ClaimRow, type RunRow, type StateRow } from './rows.js';
+import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
+import { assertSupportedServerVersion } from './server-version.js';
+import * as statements from './statements.js';
+import { describeTarget } from './target.js';
+
+/** Options of {@link PostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (any form `pg` accepts). */
+  readonly connectionString: string;
+  /** Schema holding the tables; created at open if missing. Default `eleanor`. */
+  readonly schema?: string;
+  /** Most connections the pool opens. Default 10. */
+  readonly poolSize?: number;
+  /** Source of "now" for times the store records itself (interrupted runs' end). Default: the system clock. */
+  readonly clock?: Clock;
+  /** How long to wait for a new connection before failing, in ms. Default 10,000. */
+  readonly connectionTimeoutMs?: number;
+  /** `application_name` of the connections (visible in `pg_stat_activity`). Default `eleanor-jobs`. */
+  readonly applicationName?: string;
+  /**
+   * Called when an idle pooled connection fails (e.g. the server restarted). The store never
+   * throws for it: the pool drops that connection and opens a new one on the next query.
+   */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+/** Error text recorded on runs marked `interrupted` by {@link PostgresStore.interruptStaleRuns}. */
+export const INTERRUPTED_RUN_ERROR =
+  'Interrupted: the process running it stopped, or lost the job lease, before the run finished.';
+
+/** Statement texts with the schema bound once. */
+type BoundStatements = { readonly [K in keyof typeof statements]: string };
+
+/**
+ * The PostgreSQL store. Every method is one SQL statement (atomic on its own) and rejects with
+ * {@link StoreError} (the driver's error as `cause`) when the database is unreachable; the
+ * pool recovers by itself once the server is back.
+ *
+ * When a call fails after the statement may have committed (the connection dropped during
+ * the reply), the outcome is unknown: resolve it by retrying the same call. A retried
+ * {@link PostgresStore.claimRun} (same job, owner and tick) returns the claim it already made;
+ * a retried {@link PostgresStore.finishRun} with the same outcome returns `true` again.
+ */
+export class PostgresStore implements JobStore {
+  /** Backend name. */
+  readonly kind = 'postgres';
+  /** The schema holding the tables (unquoted). */
+  readonly schema: string;
+
+  readonly #options: PostgresStoreOptions;
+  readonly #quotedSchema: string;
+  readonly #sql: BoundStatements;
+  readonly #clock: Clock;
+  readonly #target: string;
+  #pool: Pool | undefined;
+  /** Connections that completed a statement: a failure on one of them may just be staleness. */
+  readonly #served = new WeakSet<pg.PoolClient>();
+  readonly #maxResends: number;
+  #opening: Promise<void> | undefined;
+  #opened = false;
+  #closed = false;
+
+  /**
+   * @param options - connection string, schema, pool size, clock (see {@link PostgresStoreOptions})
+   * @throws TypeError naming the option for a bad connection string, schema or pool size
+   */
+  constructor(options: PostgresStoreOptions) {
+    if (typeof options?.connectionString !== 'string' || options.connectionString.trim() === '') {
+      throw new TypeError(
+        `PostgresStore option "connectionString" must be a non-empty string, got ${JSON.stringify(options?.connectionString)}.`,
+      );
+    }
+    const poolSize = options.poolSize ?? 10;
+    if (!Number.isInteger(poolSize) || poolSize < 1) {
+      throw new TypeError(`PostgresStore option "poolSize" must be a positive integer, got ${String(options.poolSize)}.`);
+    }
+    const timeout = options.connectionTimeoutMs ?? 10_000;
+    if (!Number.isFinite(timeout) || timeout <= 0) {
+      throw new TypeError(
+        `PostgresStore option "connectionTimeoutMs" must be a positive number, got ${String(options.connectionTimeoutMs)}.`,
+      );
+    }
+    this.#options = options;
+    this.#maxResends = poolSize;
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
+    this.#quotedSchema = quoteSchemaName(this.schema);
+    this.#clock = options.clock ?? systemClock;
+    this.#target = describeTarget(options.connectionString);
+    const bound: Record<string, string> = {};
+    for (const [name, text] of Object.entries(statements)) bound[name] = bindSchema(text, this.#quotedSchema);
+    this.#sql = bound as BoundStatements;
+  }
+
+  /** Connect, check the server version (13 or newer) and apply migrations. Idempotent. */
+  async open(): Promise<void> {
+    if (this.#closed) throw new StoreError(`PostgresStore (${this.#target}) is closed; create a new store.`);
+    this.#opening ??= this.#doOpen().catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
+    await this.#opening;
+  }
+
+  async #doOpen(): Promise<void> {
+    const pool = this.#ensurePool();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw this.#wrap('open', error);
+    }
+    // A connection that breaks while held (between queries) emits 'error': never let it crash.
+    const onClientError = (): void => undefined;
+    client.on('error', onClientError);
+    let broken: unknown;
+    try {
+      const version = (await client.query<{ version_num: number; version: string }>(this.#sql.SERVER_VERSION_SQL)).rows[0];
+      assertSupportedServerVersion(version?.version_num ?? 0, version?.version ?? 'unknown');
+      await migrate(client, this.schema, this.#quotedSchema);
+      this.#opened = true;
+    } catch (error) {
+      broken = error;
+      throw this.#wrap('open', error);
+    } finally {
+      client.off('error', onClientError);
+      client.release(broken instanceof Error && !(broken instanceof StoreError) ? broken : undefined);
+    }
+  }
+
+  #ensurePool(): Pool {
+    if (this.#pool) return this.#pool;
+    const pool = new pg.Pool({
+      connectionString: this.#options.connectionString,
+      max: this.#options.poolSize ?? 10,
+      connectionTimeoutMillis: this.#options.connectionTimeoutMs ?? 10_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: this.#options.applicationName ?? 'eleanor-jobs',
+    });
+    // An idle client's error (server restart, pg_terminate_backend, network) must never crash
+    // the process: the pool has already removed that client.
+    pool.on('error', (error: Error) => {
+      this.#options.onPoolError?.(error);
+    });
+    this.#pool = pool;
+    return pool;
+  }
+
+  /** Close every connection. Idempotent; the store cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#opening?.catch(() => undefined);
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.end();
+  }
+
+  /** Resolve when the database answers `SELECT 1`. */
+  async ping(): Promise<void> {
+    await this.#query('ping', this.#sql.PING_SQL, [], () => []);
+  }
+
+  /** A job's state, or `null` if the store has never seen it. An expired lease reads as free. */
+  async loadState(job: string): Promise<JobStateRecord | null> {
+    checkName('job', job);
+    const result = await this.#query<StateRow>('loadState', this.#sql.LOAD_STATE_SQL, [job], () => [job]);
+    const row = result.rows[0];
+    return row ? toStateRecord(row) : null;
+  }
+
+  /** Every job's state, ordered by name. */
+  async listStates(): Promise<JobStateRecord[]> {
+    const result = await this.#query<StateRow>('listStates', this.#sql.LIST_STATES_SQL, [], () => []);
+    return result.rows.map(toStateRecord);
+  }
+
+  /**
+   * Claim one execution in one atomic statement (see `CLAIM_RUN_SQL`). Returns `null` when the
+   * tick is at or before the mark or another owner holds a live lease. With `request.retry`, a
+   * claim that already committed (same job, owner and tick, run still `running`, lease still
+   * its own and live) is returned again, with its lease extended.
+   */
+  async claimRun(request: ClaimRequest): Promise<RunClaim | null> {
+    checkClaimRequest(request);
+    const params = (retry: boolean): unknown[] => [
+      request.job,
+      request.owner,
+      request.tickAt,
+      request.startedAt,
+      request.leaseMs,
+      request.unexecuted?.ticks ?? [],
+      request.unexecuted?.status ?? 'missed',
+      retry,
+    ];
+    // A claim for a tick is re-sent (after a stale connection broke) as a retry, which finds the
+    // claim if it did commit. A claim without a tick cannot be recognised, so it is not re-sent.
+    const resend = request.tickAt === null ? undefined : () => params(true);
+    const result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(request.retry === true), resend);
+    const row = result.rows[0];
+    if (!row) return null;
+    return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) };
+  }
+
+  /** Take or keep the job's lease without a run. Returns the fence, or `null` if another owner holds it. */
+  async acquireLease(job: string, owner: string, leaseMs: number): Promise<number | null> {
+    checkName('job', job);
+    checkName('owner', owner);
+    checkLeaseMs(leaseMs);
+    const params = [job, owner, leaseMs];
+    const result = await this.#query<{ fence: string }>('acquireLease', this.#sql.ACQUIRE_LEASE_SQL, params, () => params);
+    const row = result.rows[0];
+    return row ? Number(row.fence) : null;
+  }
+
+  /** Extend a held lease; `false` when it is no longer this owner's with this fence. */
+  async renewLease(job: string, owner: string, fence: number, leaseMs: number): Promise<boolean> {
+    checkName('job', job);
+    checkName('owner', owner);
+    checkFence(fence);
+    checkLeaseMs(leaseMs);
+    const params = [job, owner, fence, leaseMs];
+    const result = await this.#query('renewLease', this.#sql.RENEW_LEASE_SQL, params, () => params);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Release a held lease; a no-op unless it is this owner's with this fence. */
+  async releaseLease(job: string, owner: string, fence: number): Promise<void> {
+    checkName('job', job);
+    checkName('owner', owner);
+    checkFence(fence);
+    const params = [job, owner, fence];
+    await this.#query('releaseLease', this.#sql.RELEASE_LEASE_SQL, params, () => params);
+  }
+
+  /**
+   * Record how a claimed run ended: only while it is `running` and its lease has not passed to
+   * another holder. Returns `false` otherwise; `true` again for a retry of the same outcome.
+   */
+  async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
+    parseRunId('runId', runId);
+    checkRunOutcome(outcome);
+    const params = [runId, outcome.status, outcome.endedAt, outcome.error];
+    // Re-sending is harmless: the same outcome, once recorded, is recognised.
+    const result = await this.#query('finishRun', this.#sql.FINISH_RUN_SQL, params, () => params);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Record unexecuted ticks and advance the mark to the newest, only if the mark is before it. */
+  async skipTicks(request: SkipRequest): Promise<boolean> {
+    checkSkipRequest(request);
+    const newest = request.ticks[request.ticks.length - 1] as number;
+    const result = await this.#query('skipTicks', this.#sql.SKIP_TICKS_SQL, [
+      request.job,
+      request.owner,
+      request.ticks,
+      request.status,
+      newest,
+    ]);
+    return result.rows.length > 0;
+  }
+
+  /** Mark as `interrupted` the runs of `owner` and those whose lease is gone. Returns how many. */
+  async interruptStaleRuns(owner: string): Promise<number> {
+    checkName('owner', owner);
+    const result = await this.#query('interruptStaleRuns', this.#sql.INTERRUPT_STALE_RUNS_SQL, [
+      owner,
+      this.#clock.now(),
+      INTERRUPTED_RUN_ERROR,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  /** Runs matching the query, newest (highest id) first. */
+  async listRuns(query: RunQuery = {}): Promise<RunRecord[]> {
+    const { job, since, beforeId, limit } = checkRunQuery(query);
+    const result = await this.#query<RunRow>('listRuns', this.#sql.LIST_RUNS_SQL, [
+      job ?? null,
+      since ?? null,
+      beforeId ?? null,
+      limit,
+    ]);
+    return result.rows.map(toRunRecord);
+  }
+
+  /** Delete all but the newest `keep` finished runs of a job. Returns how many were deleted. */
+  async prune(job: string, keep: number): Promise<number> {
+    checkName('job', job);
+    checkKeep(keep);
+    const result = await this.#query('prune', this.#sql.PRUNE_SQL, [job, keep]);
+    return result.rowCount ?? 0;
+  }
+
+  /**
+   * Run one statement on a pooled connection. A connection error on a connection that had
+   * served before (a stale idle one, e.g. after a server restart or a terminated backend) is
+   * re-sent on another connection when `resend` says how (only for statements whose re-sending
+   * is harmless); a failure on a brand-new connection, or to connect at all, is not retried.
+   */
+  async #query<R extends QueryResultRow = QueryResultRow>(
+    operation: string,
+    sql: string,
+    params: readonly unknown[],
+    resend?: () => readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    let values = params;
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.#closed) throw new StoreError(`PostgresStore (${this.#target}) is closed; ${operation} is not possible.`);
+      const pool = this.#pool;
+      if (!pool || !this.#opened) {
+        throw new StoreError(`PostgresStore (${this.#target}) is not open; call open() before ${operation}.`);
+      }
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw this.#wrap(operation, error);
+      }
+      const reused = this.#served.has(client);
+      // While checked out, a connection error must not become an unhandled 'error' event.
+      const onError = (): void => undefined;
+      client.on('error', onError);
+      try {
+        const result = await client.query<R>(sql, [...values]);
+        this.#served.add(client);
+        client.off('error', onError);
+        client.release();
+        return result;
+      } catch (error) {
+        client.off('error', onError);
+        const broken = isConnectionError(error);
+        client.release(broken ? (error instanceof Error ? error : new Error(String(error))) : undefined);
+        if (broken && reused && resend !== undefined && attempt < this.#maxResends) {
+          values = resend();
+          continue;
+        }
+        throw this.#wrap(operation, error);
+      }
+    }
+  }
+
+  /** Driver errors become {@link StoreError} (with the cause); ours pass through. */
+  #wrap(operation: string, error: unknown): Error {
+    if (error instanceof StoreError || error instanceof TypeError || error instanceof RangeError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
+    return new StoreError(`PostgreSQL (${this.#target}) ${operation} failed: ${message}${code}`, { cause: error });
+  }
+}

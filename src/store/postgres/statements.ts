@@ -1,0 +1,293 @@
+/**
+ * Every SQL statement of the PostgreSQL store: one constant per operation, each a single
+ * statement (so each operation is atomic on its own, with no client-side transaction).
+ * `__SCHEMA__` stands for the quoted schema (see `bindSchema`).
+ *
+ * Conventions: tick, start and end times are epoch milliseconds (`bigint`) exactly as the
+ * caller gave them; lease expiry is a `timestamptz` set and compared with the database's
+ * `clock_timestamp()`, never a replica's clock.
+ *
+ * @module
+ */
+
+/**
+ * Serializes migrations: a transaction-level advisory lock (released at commit or rollback).
+ * The key is {@link MIGRATION_LOCK_KEY}.
+ * -- Params: $1 the lock key (bigint)
+ */
+export const MIGRATION_LOCK_SQL = `SELECT pg_advisory_xact_lock($1::bigint)`;
+
+/**
+ * The advisory-lock key taken (with `pg_advisory_xact_lock`) while migrations run:
+ * the ASCII bytes of "eleanor" read as a big-endian integer (0x00656c65616e6f72).
+ * Shared by every schema of one database; held only for the migration transaction.
+ */
+export const MIGRATION_LOCK_KEY = '28548155329900402';
+
+/**
+ * The server's version, checked before anything else.
+ * -- Params: none
+ */
+export const SERVER_VERSION_SQL = `
+SELECT current_setting('server_version_num')::integer AS version_num,
+       current_setting('server_version')              AS version`;
+
+/**
+ * Whether the schema and its bookkeeping table exist (no privilege needed to ask).
+ * -- Params: $1 schema name (unquoted)
+ */
+export const SCHEMA_EXISTS_SQL = `
+SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)                       AS schema_exists,
+       to_regclass(quote_ident($1) || '.schema_migrations') IS NOT NULL              AS table_exists`;
+
+/**
+ * Create the schema.
+ * -- Params: none
+ */
+export const CREATE_SCHEMA_SQL = `CREATE SCHEMA IF NOT EXISTS __SCHEMA__`;
+
+/**
+ * The newest applied migration, 0 for none.
+ * -- Params: none
+ */
+export const SCHEMA_VERSION_SQL = `SELECT COALESCE(max(version), 0)::integer AS version FROM __SCHEMA__.schema_migrations`;
+
+/**
+ * Record an applied migration.
+ * -- Params: $1 version, $2 name
+ */
+export const RECORD_MIGRATION_SQL = `INSERT INTO __SCHEMA__.schema_migrations (version, name) VALUES ($1, $2)`;
+
+/**
+ * Readiness probe.
+ * -- Params: none
+ */
+export const PING_SQL = `SELECT 1 AS ok`;
+
+/** Columns of a job state row as the contract sees it (an expired lease reads as free). */
+const STATE_COLUMNS = `
+       job,
+       trigger_count::text AS trigger_count,
+       last_tick_at::text  AS last_tick_at,
+       CASE WHEN lease_expires_at > clock_timestamp() THEN lease_owner END AS lease_owner,
+       CASE WHEN lease_owner IS NOT NULL AND lease_expires_at > clock_timestamp()
+            THEN floor(extract(epoch FROM lease_expires_at) * 1000)::bigint::text END AS lease_expires_at`;
+
+/**
+ * One job's state.
+ * -- Params: $1 job
+ */
+export const LOAD_STATE_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_state WHERE job = $1::text`;
+
+/**
+ * Every job's state, by name (byte order, as JavaScript sorts ASCII).
+ * -- Params: none
+ */
+export const LIST_STATES_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_state ORDER BY job COLLATE "C"`;
+
+/**
+ * THE CLAIM: one atomic statement.
+ *
+ * 1. `claimed` upserts the job's state row. The row lock taken by `ON CONFLICT DO UPDATE`
+ *    serializes concurrent claims, and its `WHERE` is evaluated on the newest committed row:
+ *    the claim passes only if the tick is after the high-water mark (or is `NULL`: interval,
+ *    start and manual triggers) and the lease is free, expired (database clock) or the
+ *    claimer's own. It then advances the mark, increments the trigger count, takes the lease
+ *    (the live holder keeps its fence; a free, expired or released lease gets fence + 1) and
+ *    remembers the previous mark.
+ * 2. `unexecuted` records the given missed/skipped ticks that lie after the previous mark
+ *    (and before the claimed tick), only when the claim passed.
+ * 3. `run` inserts the `running` run row (after the unexecuted ones, so ids keep tick order).
+ * 4. `retried`/`refreshed`: only for a retry (`$8`): when the claim did not pass because the
+ *    very same claim (same owner, same tick) already committed, its run is still `running`
+ *    and the lease still this owner's, live and with that fence, that claim is returned again (its
+ *    lease extended) instead of nothing.
+ *
+ * -- Params: $1 job, $2 owner, $3 tick_at (bigint or NULL), $4 started_at, $5 lease_ms,
+ * --         $6 unexecuted ticks (bigint[], before $3), $7 unexecuted status ('missed' | 'skipped'),
+ * --         $8 retry (boolean: the caller re-sends a claim whose outcome it does not know)
+ * Returns 0 rows (not claimed) or 1 row: run_id, fence, trigger_number, retried.
+ */
+export const CLAIM_RUN_SQL = `
+WITH claimed AS (
+  INSERT INTO __SCHEMA__.job_state AS st
+         (job, trigger_count, last_tick_at, previous_tick_at, lease_owner, lease_expires_at, lease_fence)
+  VALUES ($1::text, 1, $3::bigint, NULL, $2::text,
+          clock_timestamp() + $5::double precision * interval '1 millisecond', 1)
+  ON CONFLICT (job) DO UPDATE SET
+         trigger_count    = st.trigger_count + 1,
+         previous_tick_at = st.last_tick_at,
+         last_tick_at     = GREATEST(st.last_tick_at, EXCLUDED.last_tick_at),
+         lease_owner      = EXCLUDED.lease_owner,
+         lease_expires_at = EXCLUDED.lease_expires_at,
+         lease_fence      = st.lease_fence
+                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
+                                   THEN 0 ELSE 1 END
+   WHERE ($3::bigint IS NULL OR st.last_tick_at IS NULL OR st.last_tick_at < $3::bigint)
+     AND (st.lease_owner IS NULL
+          OR st.lease_owner = EXCLUDED.lease_owner
+          OR st.lease_expires_at <= clock_timestamp())
+  RETURNING st.trigger_count, st.lease_fence, st.previous_tick_at
+),
+unexecuted AS (
+  INSERT INTO __SCHEMA__.runs (job, tick_at, status, owner)
+  SELECT $1::text, ticks.tick, $7::text, $2::text
+    FROM claimed, (SELECT DISTINCT unnest($6::bigint[]) AS tick) AS ticks
+   WHERE (claimed.previous_tick_at IS NULL OR ticks.tick > claimed.previous_tick_at)
+     AND ($3::bigint IS NULL OR ticks.tick < $3::bigint)
+   ORDER BY ticks.tick
+  RETURNING id
+),
+run AS (
+  INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence)
+  SELECT $1::text, $3::bigint, $4::bigint, 'running', claimed.trigger_count, $2::text, claimed.lease_fence
+    FROM claimed, (SELECT count(*) FROM unexecuted) AS recorded
+  RETURNING id, fence, trigger_number
+),
+retried AS (
+  SELECT r.id, r.fence, r.trigger_number
+    FROM __SCHEMA__.runs AS r
+   WHERE $8::boolean
+     AND NOT EXISTS (SELECT 1 FROM claimed)
+     AND $3::bigint IS NOT NULL
+     AND r.job = $1::text AND r.tick_at = $3::bigint
+     AND r.owner = $2::text AND r.status = 'running'
+),
+refreshed AS (
+  UPDATE __SCHEMA__.job_state AS st
+     SET lease_expires_at = clock_timestamp() + $5::double precision * interval '1 millisecond'
+    FROM retried
+   WHERE st.job = $1::text AND st.last_tick_at = $3::bigint
+     AND st.lease_owner = $2::text AND st.lease_fence = retried.fence
+     AND st.lease_expires_at > clock_timestamp()
+  RETURNING st.lease_fence
+)
+SELECT id::text AS run_id, fence::text AS fence, trigger_number::text AS trigger_number, false AS retried FROM run
+UNION ALL
+SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true
+  FROM retried JOIN refreshed ON refreshed.lease_fence = retried.fence`;
+
+/**
+ * Take or keep a job's lease without a run (interval jobs across replicas).
+ * -- Params: $1 job, $2 owner, $3 lease_ms
+ * Returns 0 rows (another owner holds a live lease) or 1 row: fence.
+ */
+export const ACQUIRE_LEASE_SQL = `
+INSERT INTO __SCHEMA__.job_state AS st (job, lease_owner, lease_expires_at, lease_fence)
+VALUES ($1::text, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond', 1)
+ON CONFLICT (job) DO UPDATE SET
+       lease_owner      = EXCLUDED.lease_owner,
+       lease_expires_at = EXCLUDED.lease_expires_at,
+       lease_fence      = st.lease_fence
+                          + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
+                                   THEN 0 ELSE 1 END
+ WHERE st.lease_owner IS NULL
+    OR st.lease_owner = EXCLUDED.lease_owner
+    OR st.lease_expires_at <= clock_timestamp()
+RETURNING lease_fence::text AS fence`;
+
+/**
+ * Extend a lease, fenced: only while it is still this owner's with this fence and live on the
+ * database clock (an expired lease is gone even if nobody took it yet).
+ * -- Params: $1 job, $2 owner, $3 fence, $4 lease_ms
+ */
+export const RENEW_LEASE_SQL = `
+UPDATE __SCHEMA__.job_state
+   SET lease_expires_at = clock_timestamp() + $4::double precision * interval '1 millisecond'
+ WHERE job = $1::text AND lease_owner = $2::text AND lease_fence = $3::bigint
+   AND lease_expires_at > clock_timestamp()`;
+
+/**
+ * Release a lease, fenced: a stale holder cannot release another's lease. The fence is kept,
+ * so the next holder (the same owner included) gets fence + 1.
+ * -- Params: $1 job, $2 owner, $3 fence
+ */
+export const RELEASE_LEASE_SQL = `
+UPDATE __SCHEMA__.job_state
+   SET lease_owner = NULL, lease_expires_at = NULL
+ WHERE job = $1::text AND lease_owner = $2::text AND lease_fence = $3::bigint`;
+
+/**
+ * Record how a claimed run ended, fenced: only while the run is `running` and the job's lease
+ * has not passed to another holder since the claim (its fence is unchanged; the state row is
+ * locked so a concurrent takeover is seen). Repeating the same finish (a retry after a lost
+ * reply) is recognised and succeeds again.
+ * -- Params: $1 run id, $2 status, $3 ended_at, $4 error
+ */
+export const FINISH_RUN_SQL = `
+UPDATE __SCHEMA__.runs AS r
+   SET status = $2::text, ended_at = $3::bigint, error = $4::text
+ WHERE r.id = $1::bigint
+   AND (   (r.status = 'running'
+            AND EXISTS (SELECT 1 FROM __SCHEMA__.job_state AS st
+                         WHERE st.job = r.job AND st.lease_fence = r.fence
+                           FOR SHARE))
+        OR (r.status = $2::text AND r.ended_at = $3::bigint AND r.error IS NOT DISTINCT FROM $4::text))`;
+
+/**
+ * Record unexecuted ticks and advance the mark to the newest, only if the mark is before it.
+ * Only ticks after the previous mark are recorded.
+ * -- Params: $1 job, $2 owner, $3 ticks (bigint[]), $4 status ('missed' | 'skipped'), $5 newest tick
+ * Returns 0 rows (mark not before the newest tick) or 1 row.
+ */
+export const SKIP_TICKS_SQL = `
+WITH advanced AS (
+  INSERT INTO __SCHEMA__.job_state AS st (job, last_tick_at, previous_tick_at)
+  VALUES ($1::text, $5::bigint, NULL)
+  ON CONFLICT (job) DO UPDATE SET
+         previous_tick_at = st.last_tick_at,
+         last_tick_at     = EXCLUDED.last_tick_at
+   WHERE st.last_tick_at IS NULL OR st.last_tick_at < EXCLUDED.last_tick_at
+  RETURNING st.previous_tick_at
+),
+recorded AS (
+  INSERT INTO __SCHEMA__.runs (job, tick_at, status, owner)
+  SELECT $1::text, ticks.tick, $4::text, $2::text
+    FROM advanced, (SELECT DISTINCT unnest($3::bigint[]) AS tick) AS ticks
+   WHERE advanced.previous_tick_at IS NULL OR ticks.tick > advanced.previous_tick_at
+   ORDER BY ticks.tick
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM recorded)::integer AS recorded FROM advanced`;
+
+/**
+ * Mark as `interrupted` every `running` run that can no longer finish: those of this owner
+ * (a restarted process) and those whose job lease is no longer theirs and live (expired on the
+ * database clock, released, or taken by another holder).
+ * -- Params: $1 owner, $2 ended_at, $3 error
+ */
+export const INTERRUPT_STALE_RUNS_SQL = `
+UPDATE __SCHEMA__.runs AS r
+   SET status = 'interrupted', ended_at = $2::bigint, error = $3::text
+ WHERE r.status = 'running'
+   AND (r.owner = $1::text
+        OR NOT EXISTS (SELECT 1 FROM __SCHEMA__.job_state AS st
+                        WHERE st.job = r.job
+                          AND st.lease_owner = r.owner
+                          AND st.lease_fence = r.fence
+                          AND st.lease_expires_at > clock_timestamp()))`;
+
+/**
+ * Runs, newest (highest id) first.
+ * -- Params: $1 job or NULL, $2 since or NULL, $3 before id or NULL, $4 limit
+ */
+export const LIST_RUNS_SQL = `
+SELECT id::text AS id, job, tick_at::text AS tick_at, started_at::text AS started_at,
+       ended_at::text AS ended_at, status, error, trigger_number::text AS trigger_number, owner
+  FROM __SCHEMA__.runs AS r
+ WHERE ($1::text IS NULL OR r.job = $1::text)
+   AND ($2::bigint IS NULL OR COALESCE(r.started_at, r.tick_at) >= $2::bigint)
+   AND ($3::bigint IS NULL OR r.id < $3::bigint)
+ ORDER BY r.id DESC -- the bigint column, not the text alias
+ LIMIT $4::integer`;
+
+/**
+ * Delete all but the newest `keep` finished runs of a job.
+ * -- Params: $1 job, $2 keep
+ */
+export const PRUNE_SQL = `
+DELETE FROM __SCHEMA__.runs
+ WHERE id IN (SELECT id FROM __SCHEMA__.runs
+               WHERE job = $1::text AND status <> 'running'
+               ORDER BY id DESC
+              OFFSET $2::integer)`;
