@@ -97,7 +97,9 @@ async function runAsServerUser(command: string, args: readonly string[]): Promis
 /** Start a throwaway PostgreSQL cluster on a random loopback port with one empty database. */
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   const bin = await findPostgresBinDir();
-  const dir = await mkdtemp(join(tmpdir(), 'eleanor-pg-'));
+  // As root, the postgres user must be able to reach the directory: /root/... would not do.
+  const base = process.env.ELEANOR_PG_TMPDIR ?? (runningAsRoot ? '/tmp' : tmpdir());
+  const dir = await mkdtemp(join(base, 'eleanor-pg-'));
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'server.log');
   await chmod(dir, 0o700);
