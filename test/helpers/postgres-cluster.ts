@@ -128,7 +128,6 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       `-k ${dir}`,
       '-c max_connections=300',
       '-c fsync=off',
-      '-c synchronous_commit=off',
       '-c full_page_writes=off',
     ].join(' ');
   const start = async (): Promise<void> => {
