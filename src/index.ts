@@ -1,0 +1,56 @@
+/**
+ * eleanor-jobs: cron and interval jobs for Node.js backends.
+ *
+ * ```ts
+ * import { BaseJob } from 'eleanor-jobs';
+ *
+ * class Heartbeat extends BaseJob {
+ *   execute() {
+ *     this.logger.info('still alive');
+ *   }
+ * }
+ *
+ * const job = new Heartbeat({ name: 'heartbeat', interval: 5 });
+ * job.start();
+ * ```
+ *
+ * @module
+ */
+export { BaseJob, type JobConfig, type JobRuntimeOptions } from './job/base-job.js';
+export { baseJobFields, retryBackoffSchema, type BaseJobConfig, type BaseJobModel, type FieldSchema, type JobFieldShape, type RetryBackoff } from './job/job-fields.js';
+export { getDefaultLogger, setDefaultLogger, type JobLogger, type JobLogLevel, type LogMethod } from './job/job-logger.js';
+export type { JobState, LastRun } from './job/job-state.js';
+export { RunContext, type TriggerReason } from './job/run-context.js';
+export type {
+  ExecutionGrant,
+  ExecutionOutcome,
+  ExecutionRequest,
+  HostedJob,
+  JobEvent,
+  JobHost,
+  RestoredJobState,
+  UnexecutedTicks,
+} from './job/job-host.js';
+export { retryDelaySeconds } from './job/retry-delay.js';
+export { JobException } from './errors/job-exception.js';
+export { JobConfigError, type ConfigIssue } from './errors/job-config-error.js';
+export { JobTimeoutError } from './errors/job-timeout-error.js';
+export { StoreError, StoreSchemaError, UnsupportedDatabaseVersionError } from './errors/store-errors.js';
+export { CronSchedule, type CronScheduleOptions } from './schedule/cron-schedule.js';
+export { describeCron } from './schedule/describe-cron.js';
+export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfirePolicy, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
+export type { Clock } from './time/clock.js';
+export { systemClock } from './time/clock.js';
+export type {
+  ClaimRequest,
+  FinalRunStatus,
+  JobStateRecord,
+  JobStore,
+  RunClaim,
+  RunOutcome,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  SkipRequest,
+  UnexecutedTickStatus,
+} from './store/job-store.js';

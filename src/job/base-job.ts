@@ -1,0 +1,827 @@
+/**
+ * `BaseJob`: the seed's base class for backend jobs.
+ *
+ * A subclass implements `execute(signal, run)` (and optionally `setup()` and `shutdown()`);
+ * `start()` runs the job's worker: setup, then trigger and execute on the cron schedule or
+ * after each interval, then shutdown on stop. Any error restarts the loop from `setup()`
+ * after `retryWait` seconds.
+ *
+ * The worker is an explicit state machine rather than one long-lived async function: a
+ * sleeping job holds no promise, closure or timer of its own, only an entry in the shared
+ * {@link TimerQueue}, which is what lets a process hold 100,000 idle jobs cheaply and stop
+ * them at once.
+ */
+import { JobException } from '../errors/job-exception.js';
+import { JobTimeoutError } from '../errors/job-timeout-error.js';
+import type { ConfigIssue } from '../errors/job-config-error.js';
+import { CronSchedule } from '../schedule/cron-schedule.js';
+import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
+import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
+import { baseJobFields, type BaseJobConfig, type JobFieldShape, type RetryBackoff } from './job-fields.js';
+import { getDefaultLogger, type JobLogLevel, type JobLogger } from './job-logger.js';
+import { MODEL_VALUES, jsonSchemaOf, modelDefinitionOf, validateModel, type ModelClass, type ModelHolder } from './job-model.js';
+import type { ExecutionGrant, ExecutionOutcome, JobEvent, JobHost, UnexecutedTicks } from './job-host.js';
+import type { JobState, LastRun } from './job-state.js';
+import { retryDelaySeconds } from './retry-delay.js';
+import { RunContext, type TriggerReason } from './run-context.js';
+
+/** Options of a job that are not part of its data model. */
+export interface JobRuntimeOptions {
+  /** Logger for this job (any pino-compatible logger). Default: the shared pino logger. */
+  readonly logger?: JobLogger;
+}
+
+/** What a job's constructor accepts: the base fields, runtime options and subclass fields. */
+export type JobConfig<Extra extends object = Record<never, never>> = BaseJobConfig & JobRuntimeOptions & Extra;
+
+/** Back-to-back executions (`interval: 0`) yield to the event loop at least this often. */
+const YIELD_EVERY_MS = 1;
+/** ... checking the time once per this many executions. */
+const YIELD_CHECK_EVERY = 64;
+
+const SECOND = 1000;
+
+type StopListener = () => void;
+
+/**
+ * Base class for backend jobs: subclass it, implement {@link BaseJob.execute}, then
+ * {@link BaseJob.start} it.
+ *
+ * @typeParam Extra - the configuration of fields the subclass adds (declare them in
+ *   `static fields` and as `declare readonly` properties).
+ */
+export abstract class BaseJob<Extra extends object = Record<never, never>> implements ModelHolder {
+  /**
+   * The data model: one zod schema per field. Subclasses add fields with
+   * `static override fields = { ...BaseJob.fields, myField: z.string().meta({ title, description, readOnly: true }) }`.
+   */
+  static fields: JobFieldShape = baseJobFields;
+
+  /** The JSON Schema of this class's data model, with each field's title and description. */
+  static jsonSchema(this: ModelClass): Record<string, unknown> {
+    return jsonSchemaOf(modelDefinitionOf(this), this.name);
+  }
+
+  /** Name of the job, used to identify its worker and its activities in the logs. Frozen. */
+  declare readonly name: string;
+  /** Cron expression that triggers the job (exclusive with `interval`). Frozen. */
+  declare readonly cron: string | null;
+  /** Seconds between the end of one execution and the next trigger (exclusive with `cron`). Frozen. */
+  declare readonly interval: number | null;
+  /** Seconds to wait before restarting after an error. Frozen. */
+  declare readonly retryWait: number;
+  /** Whether the job triggers at once on (re)start. Frozen. */
+  declare readonly triggerOnStart: boolean;
+  /** IANA zone in which `cron` is evaluated; `null` for the process's zone. Frozen. */
+  declare readonly timezone: string | null;
+  /** What a cron job does with missed ticks. Frozen. */
+  declare readonly misfire: 'once' | 'all' | 'skip';
+  /** With misfire `all`, the most missed ticks run at once. Frozen. */
+  declare readonly maxCatchUp: number;
+  /** Missed ticks older than this many seconds are dropped; `null` keeps them. Frozen. */
+  declare readonly misfireGrace: number | null;
+  /** Seconds an execution may run before its signal aborts; `null` for no limit. Frozen. */
+  declare readonly timeout: number | null;
+  /** Exponential backoff of the retry wait, or `null` for the fixed `retryWait`. Frozen. */
+  declare readonly retryBackoff: RetryBackoff | null;
+  /** Random delay in [0, jitter) seconds added to each scheduled trigger. Frozen. */
+  declare readonly jitter: number;
+
+  /** @internal Validated field values (see job-model). */
+  declare [MODEL_VALUES]: Record<string, unknown>;
+
+  readonly #schedule: CronSchedule | null;
+  readonly #rootLogger: JobLogger;
+  #logger: JobLogger | null = null;
+  #host: JobHost | null = null;
+  #wakeup: TimerEntry | null = null;
+
+  #triggerCount: number;
+  #state: JobState = 'stopped';
+  #stopRequested = false;
+  #restored = false;
+  #paused = false;
+  #manualPending = false;
+  #setupDone = false;
+  #failures = 0;
+  #missedTicks = 0;
+  #skippedTicks = 0;
+  /** Cron: the newest tick run or passed over (epoch ms). */
+  #lastTick = 0;
+  /** Cron: the tick the job sleeps for, or NaN when it is not sleeping for one. */
+  #waitedFor = Number.NaN;
+  /** Cron: the jitter (ms) drawn for the tick the job sleeps for. */
+  #pendingJitterMs = 0;
+  /** Interval: when the latest execution ended (epoch ms). */
+  #lastEnd = 0;
+  #runController: AbortController | null = null;
+  #lastRunStart = Number.NaN;
+  #lastRunEnd = Number.NaN;
+  #lastRunError: Error | null = null;
+  #stopListeners: StopListener[] | null = null;
+
+  /**
+   * Validates `config` and creates the job (not started). Throws `JobConfigError` naming every
+   * invalid field; the caller's object is never modified.
+   */
+  constructor(config: JobConfig<Extra>) {
+    const jobClass = new.target as unknown as ModelClass;
+    const definition = modelDefinitionOf(jobClass);
+    const isObject = typeof config === 'object' && config !== null && !Array.isArray(config);
+    const { logger, ...fields } = isObject ? (config as JobConfig) : ({} as Partial<JobConfig>);
+    const subject = typeof fields.name === 'string' && fields.name.trim() !== '' ? `${jobClass.name} "${fields.name}"` : jobClass.name;
+    let schedule: CronSchedule | null = null;
+    const values = validateModel(definition, isObject ? fields : config, subject, (candidate) => {
+      const checked = checkTriggerFields(candidate);
+      schedule = checked.schedule;
+      if (logger !== undefined && !isLogger(logger)) {
+        checked.issues.push({ field: 'logger', value: logger, message: 'expected a pino-compatible logger (child, debug, info, warn, error)' });
+      }
+      return checked.issues;
+    });
+    this[MODEL_VALUES] = values;
+    this.#schedule = schedule;
+    this.#triggerCount = values.triggerCount as number;
+    this.#rootLogger = logger ?? getDefaultLogger();
+  }
+
+  // ---- the hooks subclasses implement -------------------------------------------------
+
+  /** Runs before the first trigger of each (re)start. May be async. Default: nothing. */
+  setup(): void | Promise<void> {}
+
+  /**
+   * One execution of the job. `signal` aborts when a stop is requested, the `timeout`
+   * elapses, or (under a multi-replica runner) the job's lease is lost; long work should pass
+   * it on or check it. `run` says which trigger this is, what it was due for and how late it
+   * started.
+   */
+  abstract execute(signal: AbortSignal, run: RunContext): void | Promise<void>;
+
+  /** Runs when the loop ends: after a stop request, or after an error before the retry wait. */
+  shutdown(): void | Promise<void> {}
+
+  // ---- state users can read -----------------------------------------------------------
+
+  /** Number of times the job has been triggered. Not frozen: assignable (integer >= 0). */
+  get triggerCount(): number {
+    return this.#triggerCount;
+  }
+
+  set triggerCount(value: number) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new RangeError(`Expected \`triggerCount\` to be an integer >= 0, got \`${String(value)}\` (${typeof value})`);
+    }
+    this.#triggerCount = value;
+  }
+
+  /** Where the worker is in its loop. */
+  get state(): JobState {
+    return this.#state;
+  }
+
+  /** Whether the worker is alive (any state but `stopped`). */
+  get isRunning(): boolean {
+    return this.#state !== 'stopped';
+  }
+
+  /** Whether the job is paused. */
+  get isPaused(): boolean {
+    return this.#paused;
+  }
+
+  /** When the next trigger is due while the job sleeps for it, else `null`. */
+  get nextRunAt(): Date | null {
+    return this.#state === 'sleeping' && this.#wakeup?.isQueued === true ? new Date(this.#wakeup.dueAt) : null;
+  }
+
+  /** The latest execution: start, end (null while running) and error; `null` before the first. */
+  get lastRun(): LastRun | null {
+    if (Number.isNaN(this.#lastRunStart)) return null;
+    return {
+      start: new Date(this.#lastRunStart),
+      end: Number.isNaN(this.#lastRunEnd) ? null : new Date(this.#lastRunEnd),
+      error: this.#lastRunError,
+    };
+  }
+
+  /** Cron ticks not run because the misfire policy dropped them, since construction. */
+  get missedTicks(): number {
+    return this.#missedTicks;
+  }
+
+  /** Cron ticks not run because of misfire policy `skip`, since construction. */
+  get skippedTicks(): number {
+    return this.#skippedTicks;
+  }
+
+  /** The compiled cron schedule, or `null` for interval jobs. */
+  get schedule(): CronSchedule | null {
+    return this.#schedule;
+  }
+
+  /** A logger whose entries carry `job: <name>`, for the job's own code. */
+  get logger(): JobLogger {
+    this.#logger ??= this.#rootLogger.child({ job: this.name });
+    return this.#logger;
+  }
+
+  /** The job's data model as plain values (every field, `triggerCount` included). */
+  toJSON(): Record<string, unknown> {
+    const definition = modelDefinitionOf(this.constructor as unknown as ModelClass);
+    const json: Record<string, unknown> = {};
+    for (const key of definition.keys) json[key] = (this as unknown as Record<string, unknown>)[key];
+    return json;
+  }
+
+  // ---- controls -----------------------------------------------------------------------
+
+  /**
+   * Starts the job's worker. Throws `JobException` if it is already running (or stopping).
+   * A job whose worker has ended can be started again.
+   */
+  start(): void {
+    if (this.#state !== 'stopped') {
+      throw new JobException(this.name, this.#state === 'stopping' ? 'the worker is stopping; wait until it is done' : 'the worker is already running');
+    }
+    this.#stopRequested = false;
+    this.#paused = false;
+    this.#manualPending = false;
+    this.#failures = 0;
+    this.#restored = false;
+    this.#lastTick = Date.now();
+    this.#log('info', { event: 'start', cron: this.cron, interval: this.interval }, 'job started');
+    void this.#boot();
+  }
+
+  /**
+   * Requests the job to stop: wakes it at once if it is sleeping (for a trigger or a retry
+   * wait) and aborts the signal of a running execution. Idempotent; a no-op when not running.
+   */
+  requestStop(): void {
+    if (this.#state === 'stopped' || this.#stopRequested) return;
+    this.#stopRequested = true;
+    this.#runController?.abort(new JobException(this.name, 'stop requested'));
+    switch (this.#state) {
+      case 'sleeping':
+      case 'paused':
+        this.#cancelWakeup();
+        void this.#finish();
+        break;
+      case 'retrying':
+        this.#cancelWakeup();
+        this.#end();
+        break;
+      default:
+        // starting, running or stopping: the loop notices the request when the hook returns.
+        this.#setState('stopping');
+    }
+  }
+
+  /**
+   * Waits for the worker to end. `timeout` is in seconds; `null` or omitted waits forever.
+   * Rejects with `JobException` if the worker is still running after the timeout. Leaves no
+   * timer behind.
+   */
+  waitUntilDone(timeout: number | null = null): Promise<void> {
+    if (timeout !== null && (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout))) {
+      throw new TypeError(`Expected \`timeout\` to be a finite number of seconds >= 0 or null, got \`${String(timeout)}\` (${typeof timeout})`);
+    }
+    if (this.#state === 'stopped') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const listeners = (this.#stopListeners ??= []);
+      if (timeout === null) {
+        listeners.push(resolve);
+        return;
+      }
+      const timer = new TimerEntry(() => {
+        const index = listeners.indexOf(onDone);
+        if (index !== -1) listeners.splice(index, 1);
+        reject(new JobException(this.name, `the worker is still running after ${timeout} s`));
+      });
+      const onDone = (): void => {
+        sharedTimerQueue.cancel(timer);
+        resolve();
+      };
+      listeners.push(onDone);
+      sharedTimerQueue.schedule(timer, Date.now() + timeout * SECOND);
+    });
+  }
+
+  /** Stops the job and waits for it: `await using job = ...` support. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.requestStop();
+    await this.waitUntilDone();
+  }
+
+  /** Stops triggering; the worker stays alive. An execution in progress finishes. */
+  pause(): void {
+    this.#assertRunning('pause');
+    if (this.#paused) return;
+    this.#paused = true;
+    if (this.#state === 'sleeping') {
+      this.#cancelWakeup();
+      this.#setState('paused');
+    }
+    this.#log('info', { event: 'pause' }, 'job paused');
+  }
+
+  /** Resumes triggering after {@link BaseJob.pause}. Ticks due while paused are not run. */
+  resume(): void {
+    this.#assertRunning('resume');
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#log('info', { event: 'resume' }, 'job resumed');
+    if (this.#state === 'paused') {
+      this.#lastTick = Math.max(this.#lastTick, Date.now());
+      this.#lastEnd = Date.now();
+      this.#waitedFor = Number.NaN;
+      void this.#advance();
+    }
+  }
+
+  /**
+   * Triggers one execution as soon as the job is idle (now, if it is sleeping or paused),
+   * counted like any trigger. Throws `JobException` when the worker is not running.
+   */
+  triggerNow(): void {
+    this.#assertRunning('trigger');
+    this.#manualPending = true;
+    if (this.#state === 'sleeping' || this.#state === 'paused') {
+      this.#cancelWakeup();
+      void this.#advance();
+    }
+  }
+
+  /**
+   * Attaches the runner's hooks (persistence, replicas, metrics). For runners; only while
+   * the job is stopped. `null` detaches.
+   */
+  bindHost(host: JobHost | null): void {
+    if (this.#state !== 'stopped') throw new JobException(this.name, 'cannot change the host of a running job');
+    this.#host = host;
+  }
+
+  // ---- the worker ---------------------------------------------------------------------
+
+  /** (Re)starts the loop: restore state, setup, optional start trigger, then the schedule. */
+  async #boot(): Promise<void> {
+    this.#setState('starting');
+    this.#runController = null;
+    try {
+      if (!this.#restored) await this.#restore();
+      await this.setup();
+      this.#setupDone = true;
+      if (this.#stopRequested) return await this.#finish();
+      this.#lastEnd = Date.now();
+      this.#waitedFor = Number.NaN;
+      if (this.triggerOnStart) {
+        const outcome = await this.#executeGranted('start', null, null, null);
+        if (outcome instanceof Error) return await this.#fail(outcome, 'execute');
+        if (outcome === 'sleep') return;
+      }
+    } catch (error) {
+      return await this.#fail(toError(error), this.#setupDone ? 'execute' : 'setup');
+    }
+    await this.#advance();
+  }
+
+  /**
+   * Loads persisted state from the host, if any: the trigger count, and the last tick, from
+   * which ticks missed while the process was down are judged. Retried on each restart until
+   * it succeeds.
+   */
+  async #restore(): Promise<void> {
+    const restored = this.#host === null ? null : await this.#host.restore(this);
+    this.#restored = true;
+    if (restored === null) return;
+    this.#triggerCount = restored.triggerCount;
+    if (restored.lastTickAt !== null) this.#lastTick = restored.lastTickAt;
+  }
+
+  /**
+   * Decides what the worker does next and does it, until it must sleep: stop, a manual
+   * trigger, pause, due executions, or arming the wake-up for the next trigger.
+   */
+  async #advance(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.#stopRequested) return await this.#finish();
+        if (this.#manualPending) {
+          this.#manualPending = false;
+          const outcome = await this.#executeGranted('manual', null, null, null);
+          if (outcome instanceof Error) return await this.#fail(outcome, 'execute');
+          if (outcome === 'sleep') return;
+          continue;
+        }
+        if (this.#paused) {
+          this.#setState('paused');
+          return;
+        }
+        const next = this.#schedule === null ? await this.#advanceInterval() : await this.#advanceCron();
+        if (next === 'sleep') return;
+        if (next instanceof Error) return await this.#fail(next, 'execute');
+      }
+    } catch (error) {
+      await this.#fail(toError(error), 'execute');
+    }
+  }
+
+  /** Interval jobs: fixed delay after the previous execution ended. */
+  async #advanceInterval(): Promise<'sleep' | 'again' | Error> {
+    const dueAt = this.#lastEnd + (this.interval as number) * SECOND + this.#jitterMs();
+    if (dueAt > Date.now()) return this.#sleepUntil(dueAt);
+    if (this.interval === 0 && this.jitter === 0 && this.#host === null) return this.#runBackToBack();
+    return (await this.#executeGranted('schedule', null, dueAt, null)) ?? 'again';
+  }
+
+  /**
+   * `interval: 0` without a host: executes back to back, awaiting only what `execute`
+   * returns, and yields to the event loop at least every {@link YIELD_EVERY_MS} so timers
+   * and I/O are never starved.
+   */
+  async #runBackToBack(): Promise<'again' | Error> {
+    let sliceStart = performance.now();
+    let sinceCheck = 0;
+    while (!this.#stopRequested && !this.#paused && !this.#manualPending) {
+      const pending = this.#executeLocal('schedule', Date.now());
+      const failed = pending === null ? null : await pending;
+      if (failed !== null) return failed;
+      if (++sinceCheck === YIELD_CHECK_EVERY) {
+        sinceCheck = 0;
+        if (performance.now() - sliceStart >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+      }
+    }
+    return 'again';
+  }
+
+  /** Cron jobs: run or pass over the due ticks under the misfire policy, else sleep. */
+  async #advanceCron(): Promise<'sleep' | 'again' | Error> {
+    const schedule = this.#schedule as CronSchedule;
+    // A tick slept for with jitter is judged as of the un-jittered instant.
+    const jitterMs = Number.isNaN(this.#waitedFor) ? 0 : this.#pendingJitterMs;
+    const judgedAt = Date.now() - jitterMs;
+    const waitedFor = this.#waitedFor;
+    const plan = planDueTicks(
+      schedule,
+      {
+        lastTick: new Date(this.#lastTick),
+        now: new Date(judgedAt),
+        waitedFor: Number.isNaN(waitedFor) ? null : new Date(waitedFor),
+      },
+      { policy: this.misfire, maxCatchUp: this.maxCatchUp, graceMs: this.misfireGrace === null ? null : this.misfireGrace * SECOND },
+    );
+    this.#waitedFor = Number.NaN;
+    if (plan.newestDue === null) {
+      const next = schedule.next(new Date(this.#lastTick));
+      if (next === null) return this.#endOfSchedule();
+      this.#pendingJitterMs = this.#jitterMs();
+      this.#waitedFor = next.getTime();
+      return this.#sleepUntil(this.#waitedFor + this.#pendingJitterMs);
+    }
+    const unexecuted = this.#countUnexecuted(plan.missed, plan.missedCount, plan.skipped, plan.skippedCount, plan.countTruncated, plan.overCap);
+    this.#lastTick = plan.newestDue.getTime();
+    if (plan.run.length === 0) {
+      if (unexecuted !== null) await this.#recordUnexecuted(unexecuted);
+      return 'again';
+    }
+    const firstTick = plan.run[0]?.getTime();
+    const onTime = plan.run.length === 1 && unexecuted === null && firstTick === waitedFor && judgedAt - waitedFor <= ON_TIME_TOLERANCE_MS;
+    let passedOver = unexecuted;
+    for (const tick of plan.run) {
+      if (this.#stopRequested) break;
+      const tickAt = tick.getTime();
+      const outcome = await this.#executeGranted(onTime ? 'schedule' : 'catch-up', tickAt, tickAt + jitterMs, passedOver);
+      passedOver = null;
+      if (outcome !== null) return outcome;
+    }
+    return 'again';
+  }
+
+  #jitterMs(): number {
+    return this.jitter === 0 ? 0 : Math.random() * this.jitter * SECOND;
+  }
+
+  /** Tallies passed-over ticks into counters and a log line; returns what to record. */
+  #countUnexecuted(
+    missed: readonly Date[],
+    missedCount: number,
+    skipped: readonly Date[],
+    skippedCount: number,
+    truncated: boolean,
+    overCap: number,
+  ): UnexecutedTicks | null {
+    if (missedCount === 0 && skippedCount === 0) return null;
+    this.#missedTicks += missedCount;
+    this.#skippedTicks += skippedCount;
+    if (overCap > 0) {
+      this.#log('warn', { event: 'catch-up-capped', dropped: overCap, maxCatchUp: this.maxCatchUp }, `more missed ticks than maxCatchUp; ${overCap} dropped`);
+    }
+    const status = skippedCount > 0 ? 'skipped' : 'missed';
+    const listed = status === 'skipped' ? skipped : missed;
+    const count = status === 'skipped' ? skippedCount : missedCount;
+    this.#log('warn', { event: status, count, truncated, newest: listed.at(-1)?.toISOString() }, `${count}${truncated ? '+' : ''} tick(s) ${status}`);
+    const ticks: UnexecutedTicks = { ticks: listed.map((date) => date.getTime()), count, status };
+    this.#emit({ type: 'unexecuted', ticks });
+    return ticks;
+  }
+
+  async #recordUnexecuted(ticks: UnexecutedTicks): Promise<void> {
+    if (this.#host === null) return;
+    try {
+      await this.#host.recordUnexecuted(this, ticks);
+    } catch (error) {
+      this.#reportHostError(error);
+    }
+  }
+
+  /** A cron expression with no future fire time (e.g. a past year): the job idles until stopped. */
+  #endOfSchedule(): 'sleep' {
+    this.#log('warn', { event: 'schedule-exhausted' }, 'the cron expression has no future fire time');
+    this.#setState('sleeping');
+    return 'sleep';
+  }
+
+  /** Arms the wake-up and puts the worker to sleep. */
+  #sleepUntil(dueAt: number): 'sleep' {
+    this.#runController = null;
+    this.#wakeup ??= new TimerEntry(() => this.#onWake());
+    sharedTimerQueue.schedule(this.#wakeup, dueAt);
+    this.#setState('sleeping');
+    return 'sleep';
+  }
+
+  #cancelWakeup(): void {
+    if (this.#wakeup !== null) sharedTimerQueue.cancel(this.#wakeup);
+  }
+
+  /** The shared timer queue woke the job: a trigger or a retry is due. */
+  #onWake(): void {
+    if (this.#state === 'retrying') {
+      void this.#boot();
+    } else if (this.#state === 'sleeping') {
+      void this.#advance();
+    }
+  }
+
+  /**
+   * One execution with the host's permission (when there is a host). Returns the error that
+   * must send the loop down the retry path, `'sleep'` when the worker went to sleep (the host
+   * failed and the job waits to ask again), or `null`.
+   */
+  async #executeGranted(
+    reason: TriggerReason,
+    tickAt: number | null,
+    scheduledAt: number | null,
+    unexecuted: UnexecutedTicks | null,
+  ): Promise<Error | 'sleep' | null> {
+    if (this.#host === null) return this.#executeLocal(reason, scheduledAt);
+    let grant: ExecutionGrant | null;
+    try {
+      grant = await this.#host.claim(this, { reason, tickAt, startedAt: Date.now(), unexecuted });
+    } catch (error) {
+      // The store is unreachable: run nothing unclaimed. Cron ticks stay unclaimed (the mark
+      // did not move) and are judged by the misfire policy once the store answers again.
+      this.#reportHostError(error);
+      if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
+      if (reason === 'manual') this.#manualPending = true;
+      return this.#sleepUntil(Date.now() + this.#host.pollMs);
+    }
+    if (grant === null) {
+      if (this.#schedule === null && reason === 'schedule') this.#lastEnd = Date.now() - (this.interval as number) * SECOND + this.#host.pollMs;
+      return null;
+    }
+    this.#triggerCount = grant.trigger;
+    return this.#run(reason, scheduledAt, grant);
+  }
+
+  /** One execution without a host: the synchronous fast path returns `null` when done. */
+  #executeLocal(reason: TriggerReason, scheduledAt: number | null): Promise<Error | null> | null {
+    this.#triggerCount++;
+    return this.#runFast(reason, scheduledAt);
+  }
+
+  /** Runs `execute` and settles synchronously when it does not return a promise. */
+  #runFast(reason: TriggerReason, scheduledAt: number | null): Promise<Error | null> | null {
+    if (this.timeout !== null) return this.#run(reason, scheduledAt, null);
+    const run = this.#beginRun(reason, scheduledAt);
+    const signal = (this.#runController ??= new AbortController()).signal;
+    let result: void | Promise<void>;
+    try {
+      result = this.execute(signal, run);
+    } catch (error) {
+      return Promise.resolve(this.#endRun(run, error, null, null));
+    }
+    if (!isPromiseLike(result)) {
+      this.#endRun(run, undefined, null, null);
+      return null;
+    }
+    return Promise.resolve(result).then(
+      () => this.#endRun(run, undefined, null, null),
+      (error: unknown) => this.#endRun(run, error, null, null),
+    );
+  }
+
+  /** The general path: timeout and grant signals combined with the stop signal. */
+  async #run(reason: TriggerReason, scheduledAt: number | null, grant: ExecutionGrant | null): Promise<Error | null> {
+    const run = this.#beginRun(reason, scheduledAt);
+    const stopSignal = (this.#runController ??= new AbortController()).signal;
+    const timeoutController = this.timeout === null ? null : new AbortController();
+    const timeoutEntry =
+      timeoutController === null ? null : new TimerEntry(() => timeoutController.abort(new JobTimeoutError(this.name, this.timeout as number)));
+    if (timeoutEntry !== null) sharedTimerQueue.schedule(timeoutEntry, run.startedAtMs + (this.timeout as number) * SECOND);
+    const signals = [stopSignal, timeoutController?.signal, grant?.signal].filter((signal): signal is AbortSignal => signal != null);
+    const signal = signals.length === 1 ? stopSignal : AbortSignal.any(signals);
+    let error: unknown;
+    try {
+      await this.execute(signal, run);
+    } catch (thrown) {
+      error = thrown ?? new Error('execute threw a nullish value');
+    } finally {
+      if (timeoutEntry !== null) sharedTimerQueue.cancel(timeoutEntry);
+    }
+    return this.#endRun(run, error, timeoutController?.signal ?? null, grant);
+  }
+
+  #beginRun(reason: TriggerReason, scheduledAt: number | null): RunContext {
+    const run = new RunContext(this.#triggerCount, reason, scheduledAt, Date.now());
+    this.#lastRunStart = run.startedAtMs;
+    this.#lastRunEnd = Number.NaN;
+    this.#lastRunError = null;
+    this.#setState('running');
+    if (this.#host !== null) this.#emit({ type: 'trigger', run });
+    this.#log('debug', { event: 'trigger', trigger: run.trigger, reason, lateness: run.lateness }, 'job triggered');
+    return run;
+  }
+
+  /**
+   * Records the end of an execution and decides its status. Returns the error that sends the
+   * loop down the retry path, or `null` (success, or interrupted by stop or lease loss).
+   */
+  #endRun(run: RunContext, thrown: unknown, timeoutSignal: AbortSignal | null, grant: ExecutionGrant | null): Error | null {
+    const endedAt = Date.now();
+    this.#lastRunEnd = endedAt;
+    this.#lastEnd = endedAt;
+    const timedOut = timeoutSignal?.aborted === true;
+    const leaseLost = grant?.signal?.aborted === true;
+    let outcome: ExecutionOutcome;
+    if (timedOut) {
+      outcome = { status: 'timeout', endedAt, error: timeoutSignal.reason instanceof Error ? timeoutSignal.reason : toError(thrown) };
+    } else if (leaseLost || (thrown !== undefined && this.#stopRequested)) {
+      outcome = { status: 'interrupted', endedAt, error: thrown === undefined ? new Error('execution lost its lease') : toError(thrown) };
+    } else if (thrown !== undefined) {
+      outcome = { status: 'failed', endedAt, error: toError(thrown) };
+    } else {
+      this.#failures = 0;
+      if (this.#host !== null) this.#finishWithHost(run, grant, { status: 'ok', endedAt, error: null });
+      return null;
+    }
+    this.#lastRunError = outcome.error;
+    if (this.#host !== null) this.#finishWithHost(run, grant, outcome);
+    if (outcome.status === 'interrupted') {
+      this.#log('warn', { event: 'interrupted', trigger: run.trigger, err: outcome.error }, 'execution interrupted');
+      return null;
+    }
+    return outcome.error;
+  }
+
+  #finishWithHost(run: RunContext, grant: ExecutionGrant | null, outcome: ExecutionOutcome): void {
+    this.#emit({ type: 'run-end', run, outcome });
+    if (grant === null || this.#host === null) return;
+    this.#host.finish(this, grant, outcome).catch((error: unknown) => this.#reportHostError(error));
+  }
+
+  /** The error path: log, shut down if set up, wait `retryWait` (or backoff), restart. */
+  async #fail(error: Error, phase: 'setup' | 'execute'): Promise<void> {
+    this.#runController = null;
+    this.#failures++;
+    const retryIn = this.#stopRequested ? null : retryDelaySeconds(this.#failures, this.retryWait, this.retryBackoff);
+    this.#log('error', { event: 'error', phase, err: error, retryIn }, `job ${phase} failed: ${error.message}`);
+    this.#emit({ type: 'error', phase, error, retryIn });
+    await this.#shutdownIfSetUp();
+    if (this.#stopRequested || retryIn === null) return this.#end();
+    this.#log('info', { event: 'retry-wait', retryIn }, `restarting in ${retryIn} s`);
+    this.#wakeup ??= new TimerEntry(() => this.#onWake());
+    sharedTimerQueue.schedule(this.#wakeup, Date.now() + retryIn * SECOND);
+    this.#setState('retrying');
+  }
+
+  /** Stop path: shutdown (if set up), then end the worker. */
+  async #finish(): Promise<void> {
+    this.#setState('stopping');
+    await this.#shutdownIfSetUp();
+    this.#end();
+  }
+
+  async #shutdownIfSetUp(): Promise<void> {
+    if (!this.#setupDone) return;
+    this.#setupDone = false;
+    try {
+      await this.shutdown();
+    } catch (error) {
+      const failure = toError(error);
+      this.#log('error', { event: 'error', phase: 'shutdown', err: failure }, `job shutdown failed: ${failure.message}`);
+      this.#emit({ type: 'error', phase: 'shutdown', error: failure, retryIn: null });
+    }
+  }
+
+  /** The worker has ended: notify waiters and the host. */
+  #end(): void {
+    this.#cancelWakeup();
+    this.#runController = null;
+    this.#setState('stopped');
+    this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');
+    if (this.#host !== null) this.#host.detach(this).catch((error: unknown) => this.#reportHostError(error));
+    const listeners = this.#stopListeners;
+    this.#stopListeners = null;
+    if (listeners !== null) for (const listener of listeners) listener();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------
+
+  #assertRunning(action: string): void {
+    if (this.#state === 'stopped') throw new JobException(this.name, `cannot ${action}: the worker is not running`);
+  }
+
+  #setState(state: JobState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    if (this.#host !== null) this.#emit({ type: 'state', state });
+  }
+
+  #emit(event: JobEvent): void {
+    if (this.#host === null) return;
+    try {
+      this.#host.onEvent(this, event);
+    } catch (error) {
+      this.#log('warn', { event: 'host-error', err: toError(error) }, 'the host failed to handle an event');
+    }
+  }
+
+  #reportHostError(error: unknown): void {
+    const failure = toError(error);
+    this.#log('warn', { event: 'host-error', err: failure }, `the job host failed: ${failure.message}`);
+    this.#emit({ type: 'error', phase: 'host', error: failure, retryIn: null });
+  }
+
+  /** Writes a log entry carrying the job name, skipping disabled levels without cost. */
+  #log(level: JobLogLevel, bindings: Record<string, unknown>, message: string): void {
+    if (this.#rootLogger.isLevelEnabled?.(level) === false) return;
+    this.logger[level](bindings, message);
+  }
+}
+
+/** Cross-field rules of the base model: exactly one trigger, a valid cron, a valid zone. */
+function checkTriggerFields(values: Record<string, unknown>): { issues: ConfigIssue[]; schedule: CronSchedule | null } {
+  const issues: ConfigIssue[] = [];
+  const { cron, interval, timezone } = values as { cron: string | null; interval: number | null; timezone: string | null };
+  if (cron !== null && interval !== null) {
+    const message = "'cron' and 'interval' are mutually exclusive; set only one";
+    issues.push({ field: 'cron', value: cron, message }, { field: 'interval', value: interval, message });
+  } else if (cron === null && interval === null) {
+    issues.push({ field: 'cron', value: null, message: "a job needs exactly one of 'cron' or 'interval'" });
+  }
+  if (timezone !== null && !isValidTimeZone(timezone)) {
+    issues.push({ field: 'timezone', value: timezone, message: 'unknown IANA time zone' });
+  }
+  let schedule: CronSchedule | null = null;
+  if (cron !== null && interval === null && issues.length === 0) {
+    try {
+      schedule = new CronSchedule(cron, { timezone });
+    } catch (error) {
+      issues.push({ field: 'cron', value: cron, message: toError(error).message });
+    }
+  }
+  return { issues, schedule };
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isLogger(value: unknown): value is JobLogger {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return ['child', 'debug', 'info', 'warn', 'error'].every((method) => typeof candidate[method] === 'function');
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Wraps thrown non-errors so logs and `lastRun.error` always hold an `Error`. */
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(`non-error thrown: ${String(value)}`, { cause: value });
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,92 @@
+/**
+ * The environment a job runs in when a runner hosts it: persistence of its state and runs,
+ * coordination with other replicas, and the events that feed metrics. A bare job has no
+ * host and pays nothing for one.
+ *
+ * The job's loop calls the host at fixed points and never runs an execution the host did not
+ * grant, so "a tick runs once across replicas" is decided entirely by the host's store.
+ */
+import type { RunContext, TriggerReason } from './run-context.js';
+import type { JobState } from './job-state.js';
+
+/** The part of a job a host sees. */
+export interface HostedJob {
+  readonly name: string;
+  readonly cron: string | null;
+  readonly interval: number | null;
+}
+
+/** Persisted state handed back to a job when it (re)starts under a host. */
+export interface RestoredJobState {
+  /** Trigger count to continue from. */
+  readonly triggerCount: number;
+  /** The newest tick already claimed (epoch ms), from which missed ticks are judged. */
+  readonly lastTickAt: number | null;
+}
+
+/** Ticks that will not execute, as the misfire policy decided. */
+export interface UnexecutedTicks {
+  /** The ticks (epoch ms), oldest first; may list only the newest of many. */
+  readonly ticks: readonly number[];
+  /** How many ticks in all (at least `ticks.length`). */
+  readonly count: number;
+  /** `missed` (dropped by grace, cap or coalescing) or `skipped` (policy `skip`). */
+  readonly status: 'missed' | 'skipped';
+}
+
+/** A request to run one execution. */
+export interface ExecutionRequest {
+  readonly reason: TriggerReason;
+  /** The cron tick it is for (epoch ms), or `null` for interval, start and manual triggers. */
+  readonly tickAt: number | null;
+  /** When it would start (epoch ms). */
+  readonly startedAt: number;
+  /** Ticks passed over on the way to this one, to record atomically with the claim. */
+  readonly unexecuted: UnexecutedTicks | null;
+}
+
+/** Permission to run one execution. */
+export interface ExecutionGrant {
+  /** The trigger number to use (the host's count may span replicas). */
+  readonly trigger: number;
+  /** Aborts if the grant is lost while executing (a lease taken over); `null` if it cannot be. */
+  readonly signal: AbortSignal | null;
+}
+
+/** How an execution ended. */
+export interface ExecutionOutcome {
+  readonly status: 'ok' | 'failed' | 'timeout' | 'interrupted';
+  /** Epoch ms. */
+  readonly endedAt: number;
+  /** The error, for every status but `ok`. */
+  readonly error: Error | null;
+}
+
+/** Everything a job reports to its host, for logs, metrics and live views. */
+export type JobEvent =
+  | { readonly type: 'state'; readonly state: JobState }
+  | { readonly type: 'trigger'; readonly run: RunContext }
+  | { readonly type: 'run-end'; readonly run: RunContext; readonly outcome: ExecutionOutcome }
+  | { readonly type: 'unexecuted'; readonly ticks: UnexecutedTicks }
+  | { readonly type: 'error'; readonly phase: 'setup' | 'execute' | 'shutdown' | 'host'; readonly error: Error; readonly retryIn: number | null };
+
+/** The hooks a runner gives a job. Every method may reject; the job logs and carries on. */
+export interface JobHost {
+  /**
+   * How long a job waits, in milliseconds, before asking again after a claim was refused
+   * (interval jobs whose lease another replica holds) or the host failed (store down).
+   */
+  readonly pollMs: number;
+  /** Called once per `start()`, before `setup()`. */
+  restore(job: HostedJob): Promise<RestoredJobState | null>;
+  /** Asks to run one execution; `null` means not here (another replica has it). */
+  claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | null>;
+  /** Reports how a granted execution ended. */
+  finish(job: HostedJob, grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void>;
+  /** Records ticks that will not execute when no execution follows them. */
+  recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<void>;
+  /** Called when the job's worker ends (release leases). */
+  detach(job: HostedJob): Promise<void>;
+  /** Receives every event; must not throw. */
+  onEvent(job: HostedJob, event: JobEvent): void;
+}

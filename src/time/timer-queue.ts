@@ -1,0 +1,170 @@
+/**
+ * The one place in eleanor-jobs that owns timers.
+ *
+ * Every sleeping job, retry wait and execution timeout is an entry in one shared min-heap
+ * ordered by due time, served by a single Node timer armed for the earliest entry. This keeps
+ * an idle job at a few dozen bytes (no timer, closure or promise per job), lets thousands of
+ * jobs due on the same second fire from one timer callback, and lets stopping many jobs cost
+ * one heap removal each.
+ *
+ * Two rules make waits trustworthy when the clock is not kind:
+ * - A single Node timer waits at most {@link MAX_TIMER_WAIT_MS}. Node cannot wait more than
+ *   2^31-1 ms, and a timer that spans a machine suspend or a wall-clock step may wake far from
+ *   the intended instant; waking at least once a minute bounds the damage.
+ * - Every wake-up re-reads the wall clock and fires only entries whose due time has passed,
+ *   so nothing ever fires before its time, whatever the monotonic timer did.
+ */
+
+/** Longest single Node timer the queue arms, in milliseconds. */
+export const MAX_TIMER_WAIT_MS = 60_000;
+
+/**
+ * A wake-up registered with a {@link TimerQueue}. Owners allocate one per purpose and reuse
+ * it: scheduling an entry that is already queued moves it.
+ */
+export class TimerEntry {
+  /** Wall-clock time (epoch ms) at which {@link TimerEntry.callback} runs. */
+  dueAt = 0;
+  /** Position in the heap, or -1 when not queued. Owned by the queue. */
+  heapIndex = -1;
+  /** Insertion order, to fire entries with equal due times in the order they were set. */
+  sequence = 0;
+
+  /** @param callback - runs (synchronously, from the queue's timer) once the entry is due */
+  constructor(readonly callback: () => void) {}
+
+  /** Whether the entry is waiting in a queue. */
+  get isQueued(): boolean {
+    return this.heapIndex !== -1;
+  }
+}
+
+/** A min-heap of {@link TimerEntry} served by one Node timer. */
+export class TimerQueue {
+  readonly #heap: TimerEntry[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerDueAt = Number.POSITIVE_INFINITY;
+  #sequence = 0;
+  #firing = false;
+  readonly #onTimer = (): void => this.#fireDue();
+
+  /** Number of queued entries. */
+  get size(): number {
+    return this.#heap.length;
+  }
+
+  /** Queues `entry` to run at `dueAt` (epoch ms), moving it if it is already queued. */
+  schedule(entry: TimerEntry, dueAt: number): void {
+    if (entry.heapIndex !== -1) this.#removeAt(entry.heapIndex);
+    entry.dueAt = dueAt;
+    entry.sequence = this.#sequence++;
+    entry.heapIndex = this.#heap.length;
+    this.#heap.push(entry);
+    this.#siftUp(entry.heapIndex);
+    if (!this.#firing) this.#arm();
+  }
+
+  /** Removes `entry` if it is queued. Returns whether it was. */
+  cancel(entry: TimerEntry): boolean {
+    if (entry.heapIndex === -1) return false;
+    this.#removeAt(entry.heapIndex);
+    if (!this.#firing) this.#arm();
+    return true;
+  }
+
+  /** Runs every entry whose due time has passed on the wall clock, then re-arms. */
+  #fireDue(): void {
+    this.#timer = null;
+    this.#timerDueAt = Number.POSITIVE_INFINITY;
+    this.#firing = true;
+    try {
+      const now = Date.now();
+      for (let top = this.#heap[0]; top !== undefined && top.dueAt <= now; top = this.#heap[0]) {
+        this.#removeAt(0);
+        try {
+          top.callback();
+        } catch (error) {
+          // Callbacks belong to jobs, which handle their own errors; this is a last resort so
+          // one faulty callback can neither stop the others from firing nor crash the process.
+          process.emitWarning(error instanceof Error ? error : String(error), 'EleanorTimerWarning');
+        }
+      }
+    } finally {
+      this.#firing = false;
+      this.#arm();
+    }
+  }
+
+  /** Keeps exactly one Node timer armed for the earliest entry, capped at MAX_TIMER_WAIT_MS. */
+  #arm(): void {
+    const first = this.#heap[0];
+    if (first === undefined) {
+      if (this.#timer !== null) clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#timerDueAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const now = Date.now();
+    const wakeAt = Math.min(first.dueAt, now + MAX_TIMER_WAIT_MS);
+    if (this.#timer !== null && this.#timerDueAt <= wakeAt) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerDueAt = wakeAt;
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, wakeAt - now));
+  }
+
+  #removeAt(index: number): void {
+    const heap = this.#heap;
+    const removed = heap[index];
+    const last = heap.pop();
+    if (removed === undefined || last === undefined) return;
+    removed.heapIndex = -1;
+    if (index === heap.length) return;
+    heap[index] = last;
+    last.heapIndex = index;
+    this.#siftUp(index);
+    this.#siftDown(last.heapIndex);
+  }
+
+  #siftUp(index: number): void {
+    const heap = this.#heap;
+    const entry = heap[index] as TimerEntry;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex] as TimerEntry;
+      if (!isEarlier(entry, parent)) break;
+      heap[index] = parent;
+      parent.heapIndex = index;
+      index = parentIndex;
+    }
+    heap[index] = entry;
+    entry.heapIndex = index;
+  }
+
+  #siftDown(index: number): void {
+    const heap = this.#heap;
+    const entry = heap[index] as TimerEntry;
+    const length = heap.length;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= length) break;
+      const right = left + 1;
+      const leftEntry = heap[left] as TimerEntry;
+      const rightEntry = heap[right];
+      const child = rightEntry !== undefined && isEarlier(rightEntry, leftEntry) ? right : left;
+      const childEntry = heap[child] as TimerEntry;
+      if (!isEarlier(childEntry, entry)) break;
+      heap[index] = childEntry;
+      childEntry.heapIndex = index;
+      index = child;
+    }
+    heap[index] = entry;
+    entry.heapIndex = index;
+  }
+}
+
+function isEarlier(a: TimerEntry, b: TimerEntry): boolean {
+  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.sequence < b.sequence);
+}
+
+/** The queue shared by every job of the process. */
+export const sharedTimerQueue = new TimerQueue();

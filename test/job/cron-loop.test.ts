@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
+
+failOnLeakedJobs();
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function stop(job: RecordingJob): Promise<void> {
+  job.requestStop();
+  const done = job.waitUntilDone();
+  await vi.runOnlyPendingTimersAsync();
+  await done;
+}
+
+describe('a cron job', () => {
+  it('triggers on each tick of its schedule, in its time zone', async () => {
+    const job = new RecordingJob({ name: 'hourly-berlin', cron: '30 * * * *', timezone: 'Europe/Berlin' });
+    job.start();
+    await vi.advanceTimersByTimeAsync(3 * HOUR);
+    expect(job.times('execute', REFERENCE)).toEqual([30 * MINUTE, 90 * MINUTE, 150 * MINUTE]);
+    const run = job.calls.find((call) => call.hook === 'execute')?.run;
+    expect(run?.reason).toBe('schedule');
+    expect(run?.scheduledAt?.toISOString()).toBe('2026-01-05T12:30:00.000Z');
+    expect(job.nextRunAt?.toISOString()).toBe('2026-01-05T15:30:00.000Z');
+    await stop(job);
+  });
+
+  it('fires a yearly cron at its instant despite the timer limit', async () => {
+    const job = new RecordingJob({ name: 'yearly', cron: '0 0 1 3 *', timezone: 'UTC' });
+    job.start();
+    const march = Date.UTC(2026, 2, 1);
+    await vi.advanceTimersByTimeAsync(march - REFERENCE - 1);
+    expect(job.count('execute')).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(job.times('execute', 0)).toEqual([march]);
+    await stop(job);
+  });
+
+  it('never fires before its time when the wall clock steps backwards, nor repeats a tick', async () => {
+    const job = new RecordingJob({ name: 'rewind', cron: '0 * * * *', timezone: 'UTC' });
+    job.start();
+    await vi.advanceTimersByTimeAsync(HOUR);
+    expect(job.times('execute', REFERENCE)).toEqual([HOUR]);
+    vi.setSystemTime(REFERENCE + 30 * MINUTE); // the clock steps back 30 minutes
+    await vi.advanceTimersByTimeAsync(HOUR);
+    // Wall clock is now REFERENCE + 90 min: the 13:00 tick must not run again.
+    expect(job.times('execute', REFERENCE)).toEqual([HOUR]);
+    await vi.advanceTimersByTimeAsync(30 * MINUTE);
+    expect(job.times('execute', REFERENCE)).toEqual([HOUR, 2 * HOUR]);
+    await stop(job);
+  });
+
+  it('treats a forward clock jump as missed ticks under the misfire policy', async () => {
+    const job = new RecordingJob({ name: 'jump', cron: '0 * * * *', timezone: 'UTC', misfire: 'once' });
+    job.start();
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    vi.setSystemTime(REFERENCE + 5 * HOUR + 10 * MINUTE); // suspend or step: 5 ticks passed
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const runs = job.calls.filter((call) => call.hook === 'execute').map((call) => call.run);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.reason).toBe('catch-up');
+    expect(runs[0]?.scheduledAt?.getTime()).toBe(REFERENCE + 5 * HOUR);
+    expect(runs[0]?.lateness).toBeGreaterThanOrEqual(10 * 60);
+    expect(job.missedTicks).toBe(4);
+    expect(job.capture.events('missed')[0]?.bindings).toMatchObject({ job: 'jump', count: 4 });
+    await stop(job);
+  });
+
+  it('skips every missed tick with misfire skip after a suspend', async () => {
+    const job = new RecordingJob({ name: 'skipper', cron: '0 0 * * *', timezone: 'UTC', misfire: 'skip' });
+    job.start();
+    vi.setSystemTime(REFERENCE + 30 * HOUR); // slept past midnight
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(job.count('execute')).toBe(0);
+    expect(job.skippedTicks).toBe(1);
+    await vi.advanceTimersByTimeAsync(12 * HOUR);
+    expect(job.count('execute')).toBe(1);
+    await stop(job);
+  });
+
+  it('drops missed ticks older than misfireGrace', async () => {
+    const job = new RecordingJob({ name: 'grace', cron: '0 * * * *', timezone: 'UTC', misfire: 'all', misfireGrace: 90 * 60 });
+    job.start();
+    vi.setSystemTime(REFERENCE + 4 * HOUR + 30 * MINUTE);
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const ticks = job.calls.filter((call) => call.hook === 'execute').map((call) => call.run?.scheduledAt?.getTime());
+    expect(ticks).toEqual([REFERENCE + 3 * HOUR, REFERENCE + 4 * HOUR]);
+    expect(job.missedTicks).toBe(2);
+    await stop(job);
+  });
+
+  describe('with a one-second cron and executions of 2.5 s', () => {
+    async function starts(misfire: 'once' | 'all' | 'skip', maxCatchUp = 100): Promise<number[]> {
+      const job = new RecordingJob({ name: `overlap-${misfire}`, cron: '* * * * * *', misfire, maxCatchUp, triggerOnStart: true }, { executeMs: 2_500 });
+      job.start();
+      await vi.advanceTimersByTimeAsync(11_000);
+      const times = job.times('execute', REFERENCE);
+      await stop(job);
+      return times;
+    }
+
+    it("starts at 0, 3, 6, 9 with 'skip', never two at once", async () => {
+      expect((await starts('skip')).slice(0, 4)).toEqual([0, 3_000, 6_000, 9_000]);
+    });
+
+    it("runs the newest missed tick late with 'once'", async () => {
+      expect((await starts('once')).slice(0, 4)).toEqual([0, 2_500, 5_000, 7_500]);
+    });
+
+    it("runs every missed tick in order with 'all', back to back", async () => {
+      expect((await starts('all')).slice(0, 4)).toEqual([0, 2_500, 5_000, 7_500]);
+    });
+  });
+
+  it("runs each missed tick, oldest first, with 'all' after a stall, capped by maxCatchUp", async () => {
+    const job = new RecordingJob({ name: 'catch-up', cron: '*/10 * * * *', timezone: 'UTC', misfire: 'all', maxCatchUp: 3 });
+    job.start();
+    vi.setSystemTime(REFERENCE + HOUR + MINUTE); // 6 ticks missed
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    const ticks = job.calls.filter((call) => call.hook === 'execute').map((call) => call.run?.scheduledAt?.getTime());
+    expect(ticks).toEqual([REFERENCE + 40 * MINUTE, REFERENCE + 50 * MINUTE, REFERENCE + 60 * MINUTE]);
+    expect(job.missedTicks).toBe(3);
+    expect(job.capture.events('catch-up-capped')).toHaveLength(1);
+    await stop(job);
+  });
+});

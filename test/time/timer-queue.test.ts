@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_TIMER_WAIT_MS, TimerEntry, TimerQueue } from '../../src/time/timer-queue.js';
+
+const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function recorder(): { fired: string[]; entry: (label: string) => TimerEntry } {
+  const fired: string[] = [];
+  return { fired, entry: (label) => new TimerEntry(() => fired.push(label)) };
+}
+
+describe('TimerQueue', () => {
+  it('fires entries in due order, equal times in insertion order, from one Node timer', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    queue.schedule(entry('c'), REFERENCE + 300);
+    queue.schedule(entry('a'), REFERENCE + 100);
+    queue.schedule(entry('b1'), REFERENCE + 200);
+    queue.schedule(entry('b2'), REFERENCE + 200);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(300);
+    expect(fired).toEqual(['a', 'b1', 'b2', 'c']);
+    expect(queue.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('cancels entries and moves rescheduled ones', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const a = entry('a');
+    const b = entry('b');
+    queue.schedule(a, REFERENCE + 100);
+    queue.schedule(b, REFERENCE + 200);
+    expect(queue.cancel(a)).toBe(true);
+    expect(queue.cancel(a)).toBe(false);
+    queue.schedule(b, REFERENCE + 50);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['b']);
+    expect(a.isQueued).toBe(false);
+  });
+
+  it('keeps a heap order under many random operations', () => {
+    const queue = new TimerQueue();
+    const fired: number[] = [];
+    const entries = Array.from({ length: 500 }, (_, index) => new TimerEntry(() => fired.push(index)));
+    const due = new Map<number, number>();
+    let seed = 7;
+    const random = (): number => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    for (let round = 0; round < 2_000; round++) {
+      const index = Math.floor(random() * entries.length);
+      if (random() < 0.3) {
+        queue.cancel(entries[index] as TimerEntry);
+        due.delete(index);
+      } else {
+        const at = REFERENCE + 1 + Math.floor(random() * 10_000);
+        queue.schedule(entries[index] as TimerEntry, at);
+        due.set(index, at);
+      }
+    }
+    vi.advanceTimersByTime(20_000);
+    const expected = [...due.entries()].sort((x, y) => x[1] - y[1]).map(([index]) => index);
+    expect(fired.map((index) => due.get(index))).toEqual(expected.map((index) => due.get(index)));
+    expect(new Set(fired)).toEqual(new Set(expected));
+  });
+
+  it('never arms a Node timer longer than the cap, and still fires a far entry on time', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const year = 40 * 86_400_000; // beyond the 2^31-1 ms (24.8 days) a single Node timer can wait
+    queue.schedule(entry('far'), REFERENCE + year);
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    vi.advanceTimersByTime(year - 1);
+    expect(fired).toEqual([]);
+    for (const call of spy.mock.calls) expect(call[1]).toBeLessThanOrEqual(MAX_TIMER_WAIT_MS);
+    vi.advanceTimersByTime(1);
+    expect(fired).toEqual(['far']);
+    spy.mockRestore();
+  });
+
+  it('does not fire early when the wall clock steps backwards', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    queue.schedule(entry('tick'), REFERENCE + 120_000);
+    vi.advanceTimersByTime(30_000);
+    vi.setSystemTime(REFERENCE - 3_600_000 + 30_000);
+    vi.advanceTimersByTime(120_000);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(3_600_000 - 30_000 - 120_000 + 120_000);
+    expect(fired).toEqual(['tick']);
+  });
+
+  it('fires overdue entries at the next wake-up after the wall clock jumps forward', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    queue.schedule(entry('tick'), REFERENCE + 3_600_000);
+    vi.setSystemTime(REFERENCE + 7_200_000);
+    vi.advanceTimersByTime(MAX_TIMER_WAIT_MS);
+    expect(fired).toEqual(['tick']);
+  });
+
+  it('keeps firing the other entries when one callback throws, and reports it as a warning', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    queue.schedule(
+      new TimerEntry(() => {
+        throw new Error('boom');
+      }),
+      REFERENCE + 10,
+    );
+    queue.schedule(entry('after'), REFERENCE + 10);
+    vi.advanceTimersByTime(10);
+    expect(fired).toEqual(['after']);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ message: 'boom' }), 'EleanorTimerWarning');
+    warn.mockRestore();
+  });
+});
