@@ -1,0 +1,51 @@
+/**
+ * The SQLite schema of eleanor-jobs, as numbered migrations. A migration is never edited once
+ * released; a schema change is a new entry with the next version. Every table is prefixed
+ * `eleanor_` so the store can share a database file with an application.
+ *
+ * @module
+ */
+
+/** One schema step, applied once, in version order, inside the opening transaction. */
+export interface SqliteMigration {
+  /** Consecutive from 1. */
+  readonly version: number;
+  /** Short description, recorded with the version. */
+  readonly name: string;
+  /** The statements to run (several, separated by semicolons). */
+  readonly sql: string;
+}
+
+/** Every migration this code knows, oldest first. */
+export const sqliteMigrations: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'job states and runs',
+    sql: `
+      CREATE TABLE eleanor_job_states (
+        job              TEXT PRIMARY KEY NOT NULL,
+        trigger_count    INTEGER NOT NULL DEFAULT 0,
+        last_tick_at     INTEGER,
+        lease_owner      TEXT,
+        lease_expires_at INTEGER,
+        lease_fence      INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE TABLE eleanor_runs (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        job        TEXT NOT NULL REFERENCES eleanor_job_states (job),
+        tick_at    INTEGER,
+        started_at INTEGER,
+        ended_at   INTEGER,
+        status     TEXT NOT NULL
+          CHECK (status IN ('running', 'ok', 'failed', 'timeout', 'skipped', 'missed', 'interrupted')),
+        error      TEXT,
+        trigger    INTEGER,
+        owner      TEXT
+      ) STRICT;
+
+      CREATE INDEX eleanor_runs_by_job ON eleanor_runs (job, id);
+      CREATE INDEX eleanor_runs_running ON eleanor_runs (job) WHERE status = 'running';
+    `,
+  },
+];
