@@ -17,6 +17,11 @@
  * - Fencing: the fence is a per-job counter that never decreases. Taking a lease that is free,
  *   expired or released increments it; an owner that already holds the live lease keeps its
  *   fence (and the expiry is extended).
+ * - Takeover: when an owner takes a job's lease that it did not hold live, the job's `running`
+ *   runs of OTHER owners are marked `interrupted` in the same atomic step. They can no longer
+ *   finish (their `finishRun` returns `false`), so a replica that froze or died past its lease
+ *   never records success after another took over, and a crashed process's run is closed as
+ *   soon as the job runs again, whatever owner id the new process has.
  * - Unexecuted ticks (missed or skipped) are recorded only if they are after the mark as it
  *   was before the step, so two replicas that both saw the same gap never record it twice.
  *
@@ -169,14 +174,16 @@ export interface JobStore {
 
   /**
    * Atomically claim one execution: checks the mark (for ticks) and the lease, advances the
-   * mark, increments the trigger count, takes or keeps the lease, records the unexecuted
-   * ticks and inserts a `running` run row. Returns `null` when the tick is at or before the
-   * mark, or when another owner holds a live lease.
+   * mark, increments the trigger count, takes or keeps the lease (interrupting other owners'
+   * runs on a takeover, see the module comment), records the unexecuted ticks and inserts a
+   * `running` run row. Returns `null` when the tick is at or before the mark, or when another
+   * owner holds a live lease.
    */
   claimRun(request: ClaimRequest): Promise<RunClaim | null>;
   /**
    * Take (or keep) the job's lease without starting a run, as interval jobs do across
-   * replicas. Returns the fence, or `null` when another owner holds a live lease.
+   * replicas (interrupting other owners' runs on a takeover, see the module comment). Returns
+   * the fence, or `null` when another owner holds a live lease.
    */
   acquireLease(job: string, owner: string, leaseMs: number): Promise<number | null>;
   /**

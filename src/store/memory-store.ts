@@ -101,7 +101,7 @@ export class MemoryStore implements JobStore {
     const state = this.#stateOf(request.job);
     const mark = state.lastTickAt;
     if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return null;
-    const fence = this.#take(state, request.owner, request.leaseMs);
+    const fence = this.#take(request.job, state, request.owner, request.leaseMs);
     if (fence === null) return null;
     if (request.tickAt !== null) state.lastTickAt = request.tickAt;
     state.triggerCount += 1;
@@ -127,7 +127,7 @@ export class MemoryStore implements JobStore {
     checkName('job', job);
     checkName('owner', owner);
     checkLeaseMs(leaseMs);
-    return this.#take(this.#stateOf(job), owner, leaseMs);
+    return this.#take(job, this.#stateOf(job), owner, leaseMs);
   }
 
   /** {@inheritDoc JobStore.renewLease} */
@@ -193,9 +193,7 @@ export class MemoryStore implements JobStore {
       const state = this.#states.get(run.job);
       const leaseHeld = state !== undefined && this.#liveOwner(state, now) === run.owner;
       if (run.owner !== owner && leaseHeld) continue;
-      run.status = 'interrupted';
-      run.endedAt = now;
-      run.error = INTERRUPTED_ERROR;
+      this.#interrupt(run, now);
       count += 1;
     }
     return count;
@@ -246,17 +244,29 @@ export class MemoryStore implements JobStore {
     return state.leaseExpiresAt !== null && now < state.leaseExpiresAt ? state.leaseOwner : null;
   }
 
-  /** Takes or keeps the lease for `owner`; returns the fence, or `null` if another owner holds it. */
-  #take(state: MutableState, owner: string, leaseMs: number): number | null {
+  /**
+   * Takes or keeps the lease for `owner` (a takeover interrupts other owners' running runs of
+   * the job); returns the fence, or `null` if another owner holds a live lease.
+   */
+  #take(job: string, state: MutableState, owner: string, leaseMs: number): number | null {
     const now = this.#clock.now();
     const holder = this.#liveOwner(state, now);
     if (holder !== null && holder !== owner) return null;
     if (holder === null) {
       state.fence += 1;
       state.leaseOwner = owner;
+      for (const run of this.#runs.values()) {
+        if (run.job === job && run.status === 'running' && run.owner !== owner) this.#interrupt(run, now);
+      }
     }
     state.leaseExpiresAt = now + leaseMs;
     return state.fence;
+  }
+
+  #interrupt(run: MutableRun, now: number): void {
+    run.status = 'interrupted';
+    run.endedAt = now;
+    run.error = INTERRUPTED_ERROR;
   }
 
   #insertUnexecuted(

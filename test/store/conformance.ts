@@ -313,6 +313,29 @@ export function describeStoreConformance(
         expect(await store.loadState('job')).toMatchObject({ leaseOwner: 'b', lastTickAt: tick(2) });
       });
 
+      it("interrupts the previous owner's running runs on a takeover, so they cannot finish", async () => {
+        const stale = await claimed(claimOf({ tickAt: tick(1), owner: 'a', leaseMs: time.unit }));
+        const manual = await claimed(claimOf({ tickAt: null, owner: 'a', leaseMs: time.unit }));
+        const other = await claimed(claimOf({ job: 'other', tickAt: tick(1), owner: 'a', leaseMs: time.unit }));
+        await time.elapse(2 * time.unit);
+        const fresh = await claimed(claimOf({ tickAt: tick(2), owner: 'b' }));
+        const byId = new Map((await store.listRuns()).map((r) => [r.id, r]));
+        for (const id of [stale.runId, manual.runId]) {
+          expect(byId.get(id)).toMatchObject({ status: 'interrupted', endedAt: expect.any(Number), error: expect.any(String) });
+          expect(await store.finishRun(id, { status: 'ok', endedAt: time.clock.now(), error: null })).toBe(false);
+        }
+        expect(byId.get(fresh.runId)?.status).toBe('running');
+        expect(byId.get(other.runId)?.status).toBe('running');
+      });
+
+      it("keeps the owner's own running runs when it takes its expired lease again", async () => {
+        const first = await claimed(claimOf({ tickAt: tick(1), owner: 'a', leaseMs: time.unit }));
+        await time.elapse(2 * time.unit);
+        const second = await claimed(claimOf({ tickAt: tick(2), owner: 'a' }));
+        expect(second.fence).toBeGreaterThan(first.fence);
+        expect((await runsOf()).map((r) => r.status)).toEqual(['running', 'running']);
+      });
+
       it('sees claims made through another instance', async () => {
         const peer = await openPeer();
         if (peer === undefined) return;
@@ -387,6 +410,14 @@ export function describeStoreConformance(
         const second = await store.acquireLease('job', 'b', LONG_LEASE_MS);
         expect(second).toBeGreaterThan(first);
         expect(await store.renewLease('job', 'a', first, LONG_LEASE_MS)).toBe(false);
+      });
+
+      it("acquireLease interrupts the previous owner's running runs on a takeover", async () => {
+        const stale = await claimed(claimOf({ tickAt: null, owner: 'a', leaseMs: time.unit }));
+        await time.elapse(2 * time.unit);
+        await store.acquireLease('job', 'b', LONG_LEASE_MS);
+        expect((await runsOf())[0]).toMatchObject({ id: stale.runId, status: 'interrupted' });
+        expect(await store.finishRun(stale.runId, { status: 'ok', endedAt: time.clock.now(), error: null })).toBe(false);
       });
 
       it('renewLease extends the lease of the holder with its fence', async () => {
@@ -539,17 +570,14 @@ export function describeStoreConformance(
         expect((await runsOf('live'))[0]?.status).toBe('running');
       });
 
-      it('marks runs whose owner lost the lease to another owner or released it', async () => {
-        const lost = await claimed(claimOf({ job: 'job', owner: 'old', leaseMs: time.unit }));
-        await time.elapse(2 * time.unit);
-        const current = await claimed(claimOf({ job: 'job', owner: 'new', tickAt: tick(2) }));
+      it('marks runs whose owner released the lease', async () => {
         const released = await claimed(claimOf({ job: 'other', owner: 'them' }));
+        const held = await claimed(claimOf({ job: 'job', owner: 'them' }));
         await store.releaseLease('other', 'them', released.fence);
-        expect(await store.interruptStaleRuns('me')).toBe(2);
+        expect(await store.interruptStaleRuns('me')).toBe(1);
         const byId = new Map((await store.listRuns()).map((r) => [r.id, r.status]));
-        expect(byId.get(lost.runId)).toBe('interrupted');
-        expect(byId.get(current.runId)).toBe('running');
         expect(byId.get(released.runId)).toBe('interrupted');
+        expect(byId.get(held.runId)).toBe('running');
       });
 
       it('leaves finished runs and unexecuted ticks alone', async () => {

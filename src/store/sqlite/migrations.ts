@@ -46,6 +46,7 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
 
       CREATE INDEX eleanor_runs_by_job ON eleanor_runs (job, id);
       CREATE INDEX eleanor_runs_running ON eleanor_runs (job) WHERE status = 'running';
+      CREATE UNIQUE INDEX eleanor_runs_one_per_tick ON eleanor_runs (job, tick_at) WHERE tick_at IS NOT NULL;
     `,
   },
 ];

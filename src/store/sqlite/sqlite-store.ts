@@ -290,8 +290,9 @@ export class SqliteStore implements JobStore {
   }
 
   /**
-   * Takes or keeps the lease for `owner` and saves the state with the given trigger count and
-   * mark. Returns the fence, or `null` (saving nothing) when another owner holds a live lease.
+   * Takes or keeps the lease for `owner` (a takeover interrupts other owners' running runs of
+   * the job) and saves the state with the given trigger count and mark. Returns the fence, or
+   * `null` (saving nothing) when another owner holds a live lease.
    */
   #takeLease(
     sql: SqliteStatements,
@@ -304,6 +305,7 @@ export class SqliteStore implements JobStore {
     const holder = this.#liveOwner(state, now);
     if (holder !== null && holder !== owner) return null;
     const fence = holder === null ? state.lease_fence + 1 : state.lease_fence;
+    if (holder === null) sql.interruptOthers.run(now, INTERRUPTED_ERROR, state.job, owner);
     sql.saveState.run(save.trigger, save.mark, owner, now + leaseMs, fence, state.job);
     return fence;
   }

@@ -39,6 +39,7 @@ export interface SqliteStatements {
   >;
   readonly finishRun: Database.Statement<[status: string, endedAt: number, error: string | null, id: number]>;
   readonly interrupt: Database.Statement<[endedAt: number, error: string, owner: string, now: number]>;
+  readonly interruptOthers: Database.Statement<[endedAt: number, error: string, job: string, owner: string]>;
   readonly pruneCutoff: Database.Statement<[job: string, keep: number], { id: number }>;
   readonly pruneUpTo: Database.Statement<[job: string, id: number]>;
 }
@@ -75,6 +76,10 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
           AND (owner = ? OR NOT EXISTS (
                 SELECT 1 FROM eleanor_job_states AS s
                  WHERE s.job = eleanor_runs.job AND s.lease_owner = eleanor_runs.owner AND s.lease_expires_at > ?))`,
+    ),
+    interruptOthers: db.prepare(
+      `UPDATE eleanor_runs SET status = 'interrupted', ended_at = ?, error = ?
+        WHERE job = ? AND status = 'running' AND owner <> ?`,
     ),
     pruneCutoff: db.prepare(
       `SELECT id FROM eleanor_runs WHERE job = ? AND status <> 'running' ORDER BY id DESC LIMIT 1 OFFSET ?`,
