@@ -1,0 +1,70 @@
+/**
+ * `eleanor-jobs run <files...>`: loads the job modules and runs their jobs under a
+ * `JobRunner` with a persistent store and the HTTP server, until SIGINT or SIGTERM.
+ */
+import { startHttpServer } from '../../http/http-server.js';
+import { setDefaultLogger } from '../../job/job-logger.js';
+import { JobRunner } from '../../runner/job-runner.js';
+import { createCliLogger } from '../cli-logger.js';
+import { loadJobs } from '../load-jobs.js';
+import { storeFromSpec } from '../store-spec.js';
+
+/** Options of {@link runCommand} (the CLI flags). */
+export interface RunOptions {
+  /** `--store`: an SQLite path or a postgres URL. */
+  readonly store: string;
+  readonly host: string;
+  readonly port: number;
+  /** `--token` or `ELEANOR_TOKEN`; enables the mutating API routes. */
+  readonly token?: string | undefined;
+  /** Seconds. */
+  readonly leaseTtl: number;
+  /** Seconds. */
+  readonly pollInterval: number;
+  /** Seconds. */
+  readonly shutdownTimeout: number;
+  readonly retention: number;
+}
+
+/**
+ * Starts everything and returns; the process then runs until a signal stops the runner (exit
+ * 0 when every job stopped in time, 1 otherwise, 130 on a second signal).
+ *
+ * Order: jobs are loaded and the store opened before the port is bound, so a bad module or
+ * a bad database fails before anything listens or runs.
+ *
+ * @throws CliError / StoreError / Error with one clear message (the caller prints it)
+ */
+export async function runCommand(files: readonly string[], options: RunOptions): Promise<void> {
+  const logger = createCliLogger();
+  setDefaultLogger(logger);
+  const jobs = await loadJobs(files);
+  const store = storeFromSpec(options.store);
+  await store.open();
+  const runner = new JobRunner({
+    store,
+    logger,
+    leaseTtl: options.leaseTtl,
+    pollInterval: options.pollInterval,
+    shutdownTimeout: options.shutdownTimeout,
+    retention: options.retention,
+    handleSignals: true,
+  });
+  runner.add(...jobs.map((entry) => entry.job));
+  const token = options.token === undefined || options.token === '' ? null : options.token;
+  let server;
+  try {
+    server = await startHttpServer(runner, { host: options.host, port: options.port, token, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  runner.once('runner:stop', () => void server.close());
+  try {
+    await runner.start();
+  } catch (error) {
+    await server.close();
+    await store.close();
+    throw error;
+  }
+}

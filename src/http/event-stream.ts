@@ -1,0 +1,119 @@
+/**
+ * `GET /api/events`: the runner's live events as server-sent events.
+ *
+ * - `event: run` with a {@link RunView} when a run starts and when it ends.
+ * - `event: job` with a {@link JobView} when a job changes state or a run ends; changes of one
+ *   job within `coalesceMs` are sent once, with the latest view.
+ * - a `: heartbeat` comment every `heartbeatMs`, so proxies keep the connection open.
+ *
+ * A client that does not read (more than {@link MAX_BUFFERED_BYTES} waiting) is disconnected.
+ */
+import type { ServerResponse } from 'node:http';
+import type { JobRunner } from '../runner/job-runner.js';
+import type { HttpRoute, RouteContext } from './http-route.js';
+import { jobView, runView } from './views.js';
+
+/** Bytes queued for one client before it is dropped as too slow. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** Options of {@link EventStream}. */
+export interface EventStreamOptions {
+  /** Milliseconds between heartbeat comments. Default 15,000. */
+  readonly heartbeatMs?: number;
+  /** Milliseconds over which changes of one job are merged into one `job` event. Default 100. */
+  readonly coalesceMs?: number;
+}
+
+/** The server-sent event hub of one HTTP server. */
+export class EventStream {
+  readonly #runner: JobRunner;
+  readonly #clients = new Set<ServerResponse>();
+  readonly #coalesceMs: number;
+  readonly #changedJobs = new Set<string>();
+  readonly #unsubscribe: (() => void)[];
+  readonly #heartbeat: NodeJS.Timeout;
+  #flush: NodeJS.Timeout | null = null;
+
+  /**
+   * @param runner - whose events to stream
+   * @param options - see {@link EventStreamOptions}
+   */
+  constructor(runner: JobRunner, options: EventStreamOptions = {}) {
+    this.#runner = runner;
+    this.#coalesceMs = options.coalesceMs ?? 100;
+    this.#unsubscribe = [
+      runner.on('run:start', ({ run }) => this.#send('run', runView(run))),
+      runner.on('run:end', ({ job, run }) => {
+        this.#send('run', runView(run));
+        this.#jobChanged(job);
+      }),
+      runner.on('job:state', ({ job }) => this.#jobChanged(job)),
+    ];
+    this.#heartbeat = setInterval(() => this.#write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    this.#heartbeat.unref();
+  }
+
+  /** The `GET /api/events` route. */
+  get route(): HttpRoute {
+    return { method: 'GET', path: '/api/events', handle: (context) => this.#open(context) };
+  }
+
+  /** Number of connected clients. */
+  get clients(): number {
+    return this.#clients.size;
+  }
+
+  /** Ends every stream and stops listening to the runner. */
+  close(): void {
+    for (const off of this.#unsubscribe) off();
+    clearInterval(this.#heartbeat);
+    if (this.#flush !== null) clearTimeout(this.#flush);
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
+  }
+
+  #open({ request, response }: RouteContext): undefined {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.write('retry: 2000\n: connected\n\n');
+    this.#clients.add(response);
+    request.socket.setNoDelay(true);
+    request.on('close', () => this.#clients.delete(response));
+    return undefined;
+  }
+
+  #jobChanged(job: string): void {
+    if (this.#clients.size === 0) return;
+    this.#changedJobs.add(job);
+    this.#flush ??= setTimeout(() => this.#flushJobs(), this.#coalesceMs);
+  }
+
+  #flushJobs(): void {
+    this.#flush = null;
+    const recent = this.#runner.recentRuns;
+    for (const name of this.#changedJobs) {
+      const job = this.#runner.get(name);
+      if (job !== undefined) this.#send('job', jobView(job, recent));
+    }
+    this.#changedJobs.clear();
+  }
+
+  #send(event: 'run' | 'job', data: unknown): void {
+    if (this.#clients.size > 0) this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  #write(chunk: string): void {
+    for (const client of this.#clients) {
+      if (client.writableLength > MAX_BUFFERED_BYTES) {
+        this.#clients.delete(client);
+        client.destroy();
+      } else {
+        client.write(chunk);
+      }
+    }
+  }
+}

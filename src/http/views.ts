@@ -1,0 +1,93 @@
+/**
+ * The JSON shapes of the HTTP API (and of the dashboard built on it): {@link JobView} and
+ * {@link RunView}, and the functions that build them. Times are epoch milliseconds.
+ */
+import type { BaseJob } from '../job/base-job.js';
+import type { JobState } from '../job/job-state.js';
+import type { RecentRuns } from '../runner/recent-runs.js';
+import { describeCron } from '../schedule/describe-cron.js';
+import type { RunRecord } from '../store/job-store.js';
+
+/** One run row as the API shows it: the stored record plus two derived durations. */
+export interface RunView extends RunRecord {
+  /** `endedAt - startedAt`, or `null` while running and for missed/skipped ticks. */
+  readonly durationMs: number | null;
+  /** How late a cron run started after its tick (`startedAt - tickAt`, at least 0), else `null`. */
+  readonly latenessMs: number | null;
+}
+
+/** One job as the API shows it. */
+export interface JobView {
+  readonly name: string;
+  readonly kind: 'cron' | 'interval';
+  readonly cron: string | null;
+  /** Seconds, for interval jobs. */
+  readonly interval: number | null;
+  readonly timezone: string | null;
+  /** The schedule in words: the cron expression described, or `every N s`. */
+  readonly description: string;
+  readonly state: JobState;
+  readonly paused: boolean;
+  /** The next trigger while the job sleeps for one, else `null`. */
+  readonly nextRunAt: number | null;
+  /** The latest execution (any status but missed/skipped), or `null`. */
+  readonly lastRun: RunView | null;
+  /** Triggers so far (continues across restarts with a persistent store). */
+  readonly triggerCount: number;
+  /** Failed and timed-out runs that ended in the last 24 hours. */
+  readonly failures24h: number;
+  /** Cron ticks dropped by the misfire policy since the job was created. */
+  readonly missedTicks: number;
+  /** Cron ticks skipped (misfire `skip`) since the job was created. */
+  readonly skippedTicks: number;
+  /** The job's data model values (`job.toJSON()`). */
+  readonly model: Record<string, unknown>;
+}
+
+/** {@link JobView} plus the JSON Schema of the job's class, for `GET /api/jobs/:name`. */
+export interface JobDetailView extends JobView {
+  readonly schema: Record<string, unknown> | null;
+}
+
+/** The view of one run record. */
+export function runView(run: RunRecord): RunView {
+  return {
+    ...run,
+    durationMs: run.startedAt !== null && run.endedAt !== null ? Math.max(0, run.endedAt - run.startedAt) : null,
+    latenessMs: run.tickAt !== null && run.startedAt !== null ? Math.max(0, run.startedAt - run.tickAt) : null,
+  };
+}
+
+/** The schedule in words: `describeCron(cron)` or `every N s`. */
+export function describeSchedule(job: Pick<BaseJob, 'cron' | 'interval'>): string {
+  if (job.cron !== null) return describeCron(job.cron);
+  return job.interval === 0 ? 'back to back (interval 0)' : `every ${job.interval} s`;
+}
+
+/** The view of one job, from its live state and what `recent` knows of its runs. */
+export function jobView(job: BaseJob, recent: RecentRuns, now: number = Date.now()): JobView {
+  const lastRun = recent.lastRun(job.name);
+  return {
+    name: job.name,
+    kind: job.cron !== null ? 'cron' : 'interval',
+    cron: job.cron,
+    interval: job.interval,
+    timezone: job.timezone,
+    description: describeSchedule(job),
+    state: job.state,
+    paused: job.isPaused,
+    nextRunAt: job.nextRunAt?.getTime() ?? null,
+    lastRun: lastRun === null ? null : runView(lastRun),
+    triggerCount: job.triggerCount,
+    failures24h: recent.failures24h(job.name, now),
+    missedTicks: job.missedTicks,
+    skippedTicks: job.skippedTicks,
+    model: job.toJSON(),
+  };
+}
+
+/** The JSON Schema of the job's class (`static jsonSchema()`), or `null` if it has none. */
+export function jobSchema(job: BaseJob): Record<string, unknown> | null {
+  const jobClass = job.constructor as { jsonSchema?: () => Record<string, unknown> };
+  return typeof jobClass.jsonSchema === 'function' ? jobClass.jsonSchema() : null;
+}

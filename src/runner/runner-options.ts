@@ -1,0 +1,101 @@
+/**
+ * The options of `JobRunner`, their defaults and their validation.
+ */
+import type { JobLogger } from '../job/job-logger.js';
+import type { JobStore } from '../store/job-store.js';
+import { describeValue } from './describe-value.js';
+
+/** Options of `new JobRunner(options)`. Durations are seconds. */
+export interface JobRunnerOptions {
+  /** Where runs, job state and leases are kept. Default: a new `MemoryStore`. */
+  readonly store?: JobStore;
+  /** Logger for the runner's own messages (pino-compatible). Default: the shared default logger. */
+  readonly logger?: JobLogger;
+  /** This process's identifier on leases and runs. Default: `hostname:pid:random`. */
+  readonly owner?: string;
+  /** Lease length, in seconds: how long other replicas wait after this one dies. Default 15. */
+  readonly leaseTtl?: number;
+  /** Seconds a job waits before asking the store again after a refusal or a failure. Default 5. */
+  readonly pollInterval?: number;
+  /** Runs kept per job; older ones are pruned as new ones are written. Default 1000. */
+  readonly retention?: number;
+  /** Stop gracefully on SIGINT/SIGTERM and exit the process (see `JobRunner`). Default `false`. */
+  readonly handleSignals?: boolean;
+  /** Seconds a signal-initiated stop waits for jobs before exiting non-zero. Default 30. */
+  readonly shutdownTimeout?: number;
+}
+
+/** Defaults of {@link JobRunnerOptions}. */
+export const RUNNER_DEFAULTS = {
+  leaseTtl: 15,
+  pollInterval: 5,
+  retention: 1000,
+  handleSignals: false,
+  shutdownTimeout: 30,
+} as const;
+
+/** The options after defaults and validation (the store and logger are resolved by the runner). */
+export interface CheckedRunnerOptions {
+  readonly owner: string | undefined;
+  readonly leaseTtl: number;
+  readonly pollInterval: number;
+  readonly retention: number;
+  readonly handleSignals: boolean;
+  readonly shutdownTimeout: number;
+}
+
+const STORE_METHODS = ['open', 'close', 'ping', 'loadState', 'claimRun', 'finishRun', 'listRuns', 'prune', 'interruptStaleRuns'] as const;
+const LOGGER_METHODS = ['child', 'debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * Validates `options`, throwing `TypeError` or `RangeError` that names the option and the value
+ * it got.
+ */
+export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`JobRunner options must be an object, got ${describeValue(options)}`);
+  if (options.store !== undefined && !hasMethods(options.store, STORE_METHODS)) {
+    throw new TypeError(`JobRunner option "store" must implement JobStore (${STORE_METHODS.join(', ')}, ...), got ${describeValue(options.store)}`);
+  }
+  if (options.logger !== undefined && !hasMethods(options.logger, LOGGER_METHODS)) {
+    throw new TypeError(`JobRunner option "logger" must be a pino-compatible logger (${LOGGER_METHODS.join(', ')}), got ${describeValue(options.logger)}`);
+  }
+  if (options.owner !== undefined && (typeof options.owner !== 'string' || options.owner.trim() === '')) {
+    throw new TypeError(`JobRunner option "owner" must be a non-empty string, got ${describeValue(options.owner)}`);
+  }
+  if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
+    throw new TypeError(`JobRunner option "handleSignals" must be a boolean, got ${describeValue(options.handleSignals)}`);
+  }
+  return {
+    owner: options.owner,
+    leaseTtl: checkSeconds('JobRunner option "leaseTtl"', options.leaseTtl ?? RUNNER_DEFAULTS.leaseTtl, false),
+    pollInterval: checkSeconds('JobRunner option "pollInterval"', options.pollInterval ?? RUNNER_DEFAULTS.pollInterval, false),
+    retention: positiveInteger('retention', options.retention ?? RUNNER_DEFAULTS.retention),
+    handleSignals: options.handleSignals ?? RUNNER_DEFAULTS.handleSignals,
+    shutdownTimeout: checkSeconds('JobRunner option "shutdownTimeout"', options.shutdownTimeout ?? RUNNER_DEFAULTS.shutdownTimeout, true),
+  };
+}
+
+/**
+ * Checks a duration in seconds: finite and positive (or `>= 0` when `zeroAllowed`).
+ *
+ * @param subject - names the value in the error, e.g. `JobRunner option "leaseTtl"`
+ */
+export function checkSeconds(subject: string, value: unknown, zeroAllowed: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    throw new RangeError(`${subject} must be a finite number of seconds ${zeroAllowed ? '>= 0' : '> 0'}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`JobRunner option "${name}" must be an integer >= 1, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return methods.every((method) => typeof candidate[method] === 'function');
+}

@@ -1,0 +1,432 @@
+/**
+ * `StoreHost`: the {@link JobHost} a runner gives each of its jobs, over one {@link JobStore}.
+ *
+ * - Every execution is claimed in the store first (`claimRun`), which records the run and
+ *   takes the job's lease; nothing runs unclaimed. While it executes, the lease is renewed
+ *   every third of its length; if a renewal finds it gone, or the store cannot confirm it
+ *   before it expires, the execution's signal aborts with {@link LeaseLostError}.
+ * - Cron jobs release the lease after each run. Interval jobs keep it while they sleep
+ *   (re-taken with `acquireLease` on the same schedule), so other replicas take an interval
+ *   job over only once its holder stops renewing.
+ * - How a run ended is written with `finishRun`, retried every `pollMs` while the store
+ *   fails, before the next claim of that job.
+ * - Each job's history is pruned to the newest `retention` runs as it grows.
+ *
+ * One host serves every job of a runner; it keeps a small slot of lease state per job.
+ */
+import type {
+  ExecutionGrant,
+  ExecutionOutcome,
+  ExecutionRequest,
+  HostedJob,
+  JobEvent,
+  JobHost,
+  RestoredJobState,
+  UnexecutedTicks,
+} from '../job/job-host.js';
+import type { JobLogger } from '../job/job-logger.js';
+import type { JobStore, RunClaim, RunRecord } from '../store/job-store.js';
+import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
+import { LeaseLostError } from './lease-lost-error.js';
+import type { RunnerEventMap } from './runner-events.js';
+import type { TypedEmitter } from './typed-emitter.js';
+
+/** Default of {@link StoreHostOptions.pruneEvery}. */
+export const DEFAULT_PRUNE_EVERY = 50;
+
+/** Options of {@link StoreHost}. */
+export interface StoreHostOptions {
+  /** Where runs, state and leases live (opened by the caller). */
+  readonly store: JobStore;
+  /** This process's identifier on leases and runs. */
+  readonly owner: string;
+  /** Lease length in milliseconds; renewed every third of it. */
+  readonly leaseMs: number;
+  /** How long a job waits before asking again after a refused claim or a store failure (ms). */
+  readonly pollMs: number;
+  /** Runs kept per job. */
+  readonly retention: number;
+  /** Prune a job's history after this many writes (finishes and unexecuted ticks). Default 50. */
+  readonly pruneEvery?: number;
+  /** Receives the runner events derived from the jobs' events. */
+  readonly events: TypedEmitter<RunnerEventMap>;
+  /** Logs the host's own background failures (finish retries, renewals, pruning). */
+  readonly logger: JobLogger;
+}
+
+/** An execution the store granted, from claim to finish. */
+interface ActiveRun {
+  readonly grant: ExecutionGrant;
+  readonly controller: AbortController;
+  readonly record: RunRecord;
+}
+
+/** What the host knows about one job. */
+interface JobSlot {
+  readonly name: string;
+  readonly keepsLease: boolean;
+  /** The lease fence this process holds, or `null`. */
+  fence: number | null;
+  /** Changes whenever the lease is claimed or given up, so stale renewals are ignored. */
+  epoch: number;
+  /** When the store last confirmed the lease (local clock). */
+  confirmedAt: number;
+  renewing: boolean;
+  run: ActiveRun | null;
+  /** The previous claim rejected: its commit may or may not have happened. */
+  claimInDoubt: boolean;
+  /** The job was asked to stop: claims that resolve now are given back. */
+  stopping: boolean;
+  /** Writes since the last prune; `-1` until the first prune. */
+  writesSincePrune: number;
+  /** Finish and release work of this job, in order. */
+  settled: Promise<void>;
+}
+
+/**
+ * The runner's implementation of {@link JobHost} over a {@link JobStore}. See the module
+ * documentation for the lease rules.
+ */
+export class StoreHost implements JobHost {
+  /** {@inheritDoc JobHost.pollMs} */
+  readonly pollMs: number;
+  readonly #store: JobStore;
+  readonly #owner: string;
+  readonly #leaseMs: number;
+  readonly #retention: number;
+  readonly #pruneEvery: number;
+  readonly #events: TypedEmitter<RunnerEventMap>;
+  readonly #logger: JobLogger;
+  readonly #slots = new Map<string, JobSlot>();
+  /** Slots whose lease this process holds: the renewal set. */
+  readonly #held = new Set<JobSlot>();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #renewal = new TimerEntry(() => void this.#renewAll());
+  #closed = false;
+
+  /** @param options - see {@link StoreHostOptions} */
+  constructor(options: StoreHostOptions) {
+    this.#store = options.store;
+    this.#owner = options.owner;
+    this.#leaseMs = options.leaseMs;
+    this.pollMs = options.pollMs;
+    this.#retention = options.retention;
+    this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
+    this.#events = options.events;
+    this.#logger = options.logger;
+  }
+
+  /** {@inheritDoc JobHost.restore} */
+  async restore(job: HostedJob): Promise<RestoredJobState | null> {
+    const state = await this.#store.loadState(job.name);
+    return state === null ? null : { triggerCount: state.triggerCount, lastTickAt: state.lastTickAt };
+  }
+
+  /** {@inheritDoc JobHost.claim} */
+  async claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | null> {
+    const slot = this.#slot(job);
+    await slot.settled;
+    const retry = slot.claimInDoubt;
+    const unexecuted = request.unexecuted;
+    let claim: RunClaim | null;
+    const startedAt = Math.max(request.startedAt, Date.now());
+    try {
+      claim = await this.#store.claimRun({
+        job: job.name,
+        owner: this.#owner,
+        tickAt: request.tickAt,
+        startedAt,
+        leaseMs: this.#leaseMs,
+        ...(unexecuted !== null && unexecuted.ticks.length > 0 ? { unexecuted: { ticks: unexecuted.ticks, status: unexecuted.status } } : {}),
+        ...(retry ? { retry: true } : {}),
+      });
+    } catch (error) {
+      slot.claimInDoubt = true;
+      throw error;
+    }
+    slot.claimInDoubt = false;
+    if (claim === null) {
+      this.#dropLease(slot);
+      return null;
+    }
+    if (unexecuted !== null) this.#countWrite(slot);
+    this.#holdLease(slot, claim.fence);
+    const controller = new AbortController();
+    const grant: ExecutionGrant = { trigger: claim.trigger, signal: controller.signal };
+    const record: RunRecord = {
+      id: claim.runId,
+      job: job.name,
+      tickAt: request.tickAt,
+      startedAt,
+      endedAt: null,
+      status: 'running',
+      error: null,
+      trigger: claim.trigger,
+      owner: this.#owner,
+    };
+    slot.run = { grant, controller, record };
+    if (slot.stopping) {
+      // The job was asked to stop while the claim was in flight: give the claim back.
+      void this.#finishRun(slot, grant, { status: 'interrupted', endedAt: Date.now(), error: new Error('the job was stopped before the execution started') });
+      return null;
+    }
+    return grant;
+  }
+
+  /** {@inheritDoc JobHost.finish} */
+  finish(job: HostedJob, grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void> {
+    const slot = this.#slots.get(job.name);
+    if (slot === undefined) return Promise.resolve();
+    return this.#finishRun(slot, grant, outcome);
+  }
+
+  /** {@inheritDoc JobHost.recordUnexecuted} */
+  async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<void> {
+    if (ticks.ticks.length === 0) return;
+    const slot = this.#slot(job);
+    await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
+    this.#countWrite(slot);
+  }
+
+  /** {@inheritDoc JobHost.detach} */
+  detach(job: HostedJob): Promise<void> {
+    const slot = this.#slots.get(job.name);
+    if (slot === undefined) return Promise.resolve();
+    return this.#chain(slot, () => this.#release(slot));
+  }
+
+  /** {@inheritDoc JobHost.onEvent} */
+  onEvent(job: HostedJob, event: JobEvent): void {
+    const events = this.#events;
+    switch (event.type) {
+      case 'state': {
+        const slot = this.#slot(job);
+        if (event.state === 'starting') slot.stopping = false;
+        else if (event.state === 'stopping' || event.state === 'stopped') slot.stopping = true;
+        events.emit('job:state', { job: job.name, state: event.state });
+        break;
+      }
+      case 'trigger': {
+        const run = this.#slots.get(job.name)?.run;
+        if (run !== undefined && run !== null) events.emit('run:start', { job: job.name, run: run.record, context: event.run });
+        break;
+      }
+      case 'unexecuted':
+        events.emit('tick:unexecuted', { job: job.name, ticks: event.ticks });
+        break;
+      case 'error':
+        events.emit('job:error', { job: job.name, phase: event.phase, error: event.error, retryIn: event.retryIn });
+        break;
+      case 'run-end':
+        // Reported by finish(), which knows the run row.
+        break;
+    }
+  }
+
+  /**
+   * Waits until every finish, release and prune started so far has completed, or `timeoutMs`
+   * elapsed. Resolves `true` when nothing is left pending.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#pending.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
+      await Promise.race([Promise.allSettled([...this.#pending]), expired]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
+  /** Stops renewing and retrying. Call after the jobs ended and before closing the store. */
+  close(): void {
+    this.#closed = true;
+    sharedTimerQueue.cancel(this.#renewal);
+  }
+
+  // ---- finish and release ------------------------------------------------------------
+
+  #finishRun(slot: JobSlot, grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void> {
+    const run = slot.run;
+    if (run === null || run.grant !== grant) return Promise.resolve();
+    slot.run = null;
+    const error = outcome.error === null ? null : describeError(outcome.error);
+    const record: RunRecord = { ...run.record, status: outcome.status, endedAt: outcome.endedAt, error };
+    this.#events.emit('run:end', { job: slot.name, run: record, outcome });
+    const leaseLost = run.controller.signal.aborted;
+    return this.#chain(slot, async () => {
+      await this.#persistFinish(slot, record.id, { status: outcome.status, endedAt: outcome.endedAt, error });
+      this.#countWrite(slot);
+      if (leaseLost) this.#dropLease(slot);
+      else if (!slot.keepsLease || slot.stopping) await this.#release(slot);
+    });
+  }
+
+  /** Writes the outcome, retrying every `pollMs` while the store fails (until closed). */
+  async #persistFinish(slot: JobSlot, runId: string, outcome: { status: ExecutionOutcome['status']; endedAt: number; error: string | null }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await this.#store.finishRun(runId, outcome);
+        if (!applied) {
+          this.#logger.warn({ job: slot.name, event: 'finish-refused', runId }, 'the store no longer had this run as running (another replica marked it); outcome not recorded');
+        }
+        return;
+      } catch (error) {
+        const failure = toError(error);
+        if (this.#closed) {
+          this.#logger.error({ job: slot.name, event: 'finish-lost', runId, err: failure }, `could not record how run ${runId} ended: ${failure.message}`);
+          return;
+        }
+        this.#logger.warn({ job: slot.name, event: 'finish-retry', runId, attempt, err: failure }, `recording the end of run ${runId} failed; retrying in ${this.pollMs} ms`);
+        this.#events.emit('job:error', { job: slot.name, phase: 'host', error: failure, retryIn: this.pollMs / 1000 });
+        await delay(this.pollMs);
+      }
+    }
+  }
+
+  /** Releases the lease this process holds for the job, unless an execution holds it. */
+  async #release(slot: JobSlot): Promise<void> {
+    const fence = slot.fence;
+    if (fence === null || slot.run !== null) return;
+    this.#dropLease(slot);
+    try {
+      await this.#store.releaseLease(slot.name, this.#owner, fence);
+    } catch (error) {
+      const failure = toError(error);
+      this.#logger.warn({ job: slot.name, event: 'release-failed', err: failure }, `releasing the lease failed (it expires by itself): ${failure.message}`);
+    }
+  }
+
+  #holdLease(slot: JobSlot, fence: number): void {
+    slot.fence = fence;
+    slot.epoch++;
+    slot.confirmedAt = Date.now();
+    this.#held.add(slot);
+    if (!this.#closed && !this.#renewal.isQueued) sharedTimerQueue.schedule(this.#renewal, Date.now() + this.#leaseMs / 3);
+  }
+
+  #dropLease(slot: JobSlot): void {
+    slot.fence = null;
+    slot.epoch++;
+    this.#held.delete(slot);
+  }
+
+  /** Runs `work` after the job's previous finish/release work, tracked for {@link drain}. */
+  #chain(slot: JobSlot, work: () => Promise<void>): Promise<void> {
+    const next = slot.settled.then(work, work);
+    slot.settled = next.catch(() => undefined);
+    return this.#track(next);
+  }
+
+  #track(promise: Promise<void>): Promise<void> {
+    this.#pending.add(promise);
+    const forget = (): void => {
+      this.#pending.delete(promise);
+    };
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  // ---- retention ----------------------------------------------------------------------
+
+  /** Counts a write; prunes on the first and then every `pruneEvery` writes. */
+  #countWrite(slot: JobSlot): void {
+    if (slot.writesSincePrune !== -1 && ++slot.writesSincePrune < this.#pruneEvery) return;
+    slot.writesSincePrune = 0;
+    void this.#track(
+      this.#store.prune(slot.name, this.#retention).then(
+        () => undefined,
+        (error: unknown) => {
+          const failure = toError(error);
+          this.#logger.warn({ job: slot.name, event: 'prune-failed', err: failure }, `pruning old runs failed: ${failure.message}`);
+        },
+      ),
+    );
+  }
+
+  // ---- lease renewal ------------------------------------------------------------------
+
+  /** Renews every held lease; re-arms while any is held. */
+  async #renewAll(): Promise<void> {
+    if (this.#closed || this.#held.size === 0) return;
+    sharedTimerQueue.schedule(this.#renewal, Date.now() + this.#leaseMs / 3);
+    const renewals: Promise<void>[] = [];
+    for (const slot of this.#held) {
+      if (slot.fence !== null && !slot.renewing) renewals.push(this.#renew(slot, slot.fence));
+    }
+    await Promise.all(renewals);
+  }
+
+  /**
+   * Renews one lease: `renewLease` while an execution (or its finish) holds it, so a lost
+   * lease aborts it; `acquireLease` for an idle interval job, which may also take a lapsed
+   * lease back.
+   */
+  async #renew(slot: JobSlot, fence: number): Promise<void> {
+    const epoch = slot.epoch;
+    const run = slot.run;
+    slot.renewing = true;
+    try {
+      if (run !== null || !slot.keepsLease) {
+        const held = await this.#store.renewLease(slot.name, this.#owner, fence, this.#leaseMs);
+        if (slot.epoch !== epoch) return;
+        if (held) slot.confirmedAt = Date.now();
+        else this.#loseLease(slot, run, 'another holder has it, or it expired');
+      } else {
+        const taken = await this.#store.acquireLease(slot.name, this.#owner, this.#leaseMs);
+        if (slot.epoch !== epoch || slot.run !== null) return;
+        if (taken === null) this.#dropLease(slot);
+        else this.#holdLease(slot, taken);
+      }
+    } catch (error) {
+      if (slot.epoch !== epoch) return;
+      const failure = toError(error);
+      const expired = Date.now() - slot.confirmedAt >= this.#leaseMs;
+      this.#logger.warn({ job: slot.name, event: 'renew-failed', expired, err: failure }, `renewing the lease failed: ${failure.message}`);
+      if (expired) this.#loseLease(slot, run, 'the store could not confirm it before it expired');
+    } finally {
+      slot.renewing = false;
+    }
+  }
+
+  #loseLease(slot: JobSlot, run: ActiveRun | null, detail: string): void {
+    this.#dropLease(slot);
+    if (run !== null && slot.run === run) run.controller.abort(new LeaseLostError(slot.name, detail));
+  }
+
+  #slot(job: HostedJob): JobSlot {
+    let slot = this.#slots.get(job.name);
+    if (slot === undefined) {
+      slot = {
+        name: job.name,
+        keepsLease: job.cron === null,
+        fence: null,
+        epoch: 0,
+        confirmedAt: 0,
+        renewing: false,
+        run: null,
+        claimInDoubt: false,
+        stopping: false,
+        writesSincePrune: -1,
+        settled: Promise.resolve(),
+      };
+      this.#slots.set(job.name, slot);
+    }
+    return slot;
+  }
+}
+
+/** The error text a run row keeps: the stack when there is one (it starts with the message). */
+export function describeError(error: Error): string {
+  return error.stack ?? `${error.name}: ${error.message}`;
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
