@@ -87,7 +87,7 @@ describe('jitter', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.25);
     const job = new RecordingJob({ name: 'jittery-cron', cron: '0 * * * *', timezone: 'UTC', jitter: 60, misfire: 'skip' });
     job.start();
-    await vi.advanceTimersByTimeAsync(2 * 3_600_000);
+    await vi.advanceTimersByTimeAsync(2 * 3_600_000 + 20_000);
     expect(job.times('execute', REFERENCE)).toEqual([3_600_000 + 15_000, 7_200_000 + 15_000]);
     expect(job.calls.find((call) => call.hook === 'execute')?.run?.lateness).toBe(0);
     expect(job.skippedTicks).toBe(0);
