@@ -84,7 +84,8 @@ describe('SqliteStore', () => {
       const error = await new SqliteStore({ path }).open().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toContain(path);
-      expect((error as Error).message).toMatch(/not a SQLite database/);
+      expect((error as Error).message).toMatch(/not a SQLite database.*left untouched/);
+      expect((error as Error).message).not.toContain('\n');
       expect(readFileSync(path).equals(garbage)).toBe(true);
     });
 
@@ -101,7 +102,8 @@ describe('SqliteStore', () => {
       const error = await new SqliteStore({ path }).open().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toContain(path);
-      expect((error as Error).message).toMatch(/corrupt/);
+      expect((error as Error).message).toMatch(/corrupt.*left untouched/);
+      expect((error as Error).message).not.toContain('\n');
       expect(readFileSync(path).equals(bytes)).toBe(true);
     });
 
@@ -109,6 +111,12 @@ describe('SqliteStore', () => {
       const path = join(dir, 'a-directory');
       mkdirSync(path);
       await expect(new SqliteStore({ path }).open()).rejects.toThrow(new StoreError(`The SQLite store ${path} is a directory, not a database file.`));
+    });
+
+    it('rejects a path that is not a regular file', async () => {
+      await expect(new SqliteStore({ path: '/dev/null' }).open()).rejects.toThrow(
+        new StoreError('The SQLite store /dev/null is not a regular file.'),
+      );
     });
 
     it('rejects a path below a regular file', async () => {

@@ -37,8 +37,9 @@ export function openSqliteDatabase(path: string, busyTimeoutMs: number): Databas
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
+      const finding = String(check).replace(/\s+/g, ' ').slice(0, 200);
       throw new StoreError(
-        `The SQLite store ${path} is corrupt (quick_check: ${String(check)}). The file was left untouched; restore it from a backup, or move it away to start a new store.`,
+        `The SQLite store ${path} is corrupt (quick_check: ${finding}). The file was left untouched; restore it from a backup, or move it away to start a new store.`,
       );
     }
     db.pragma('journal_mode = WAL');
