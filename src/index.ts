@@ -17,9 +17,10 @@
  * @module
  */
 export { BaseJob, type JobConfig, type JobRuntimeOptions } from './job/base-job.js';
-export { baseJobFields, retryBackoffSchema, type BaseJobConfig, type BaseJobModel, type FieldSchema, type JobFieldShape, type RetryBackoff } from './job/job-fields.js';
+export { baseJobFields, retryBackoffSchema, type BaseJobConfig, type BaseJobModel, type FieldSchema, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job/job-fields.js';
 export { getDefaultLogger, setDefaultLogger, type JobLogger, type JobLogLevel, type LogMethod } from './job/job-logger.js';
 export type { JobState, LastRun } from './job/job-state.js';
+export type { JobHooks } from './job/job-hooks.js';
 export { RunContext, type TriggerReason } from './job/run-context.js';
 export type {
   ExecutionGrant,

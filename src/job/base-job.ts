@@ -17,7 +17,8 @@ import type { ConfigIssue } from '../errors/job-config-error.js';
 import { CronSchedule } from '../schedule/cron-schedule.js';
 import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
-import { baseJobFields, type BaseJobConfig, type JobFieldShape, type RetryBackoff } from './job-fields.js';
+import { baseJobFields, type BaseJobConfig, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job-fields.js';
+import type { JobHooks } from './job-hooks.js';
 import { getDefaultLogger, type JobLogLevel, type JobLogger } from './job-logger.js';
 import { MODEL_VALUES, jsonSchemaOf, modelDefinitionOf, validateModel, type ModelClass, type ModelHolder } from './job-model.js';
 import type { ExecutionGrant, ExecutionOutcome, JobEvent, JobHost, UnexecutedTicks } from './job-host.js';
@@ -86,6 +87,12 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   declare readonly retryBackoff: RetryBackoff | null;
   /** Random delay in [0, jitter) seconds added to each scheduled trigger. Frozen. */
   declare readonly jitter: number;
+  /** Where the hooks run: on the main event loop, or in a worker thread. Frozen. */
+  declare readonly isolation: 'inline' | 'thread';
+  /** Thread isolation: seconds a worker may take to stop before it is terminated. Frozen. */
+  declare readonly stopGrace: number;
+  /** Thread isolation: the worker's memory and stack limits. Frozen. */
+  declare readonly resourceLimits: ResourceLimits | null;
 
   /** @internal Validated field values (see job-model). */
   declare [MODEL_VALUES]: Record<string, unknown>;
@@ -95,6 +102,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   #logger: JobLogger | null = null;
   #host: JobHost | null = null;
   #wakeup: TimerEntry | null = null;
+  /** Who runs the hooks this (re)start: the job itself, or an isolation stand-in. */
+  #hooks: JobHooks = this;
 
   #triggerCount: number;
   #state: JobState = 'stopped';
@@ -370,7 +379,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#runController = null;
     try {
       if (!this.#restored) await this.#restore();
-      await this.setup();
+      this.#hooks = this.#createHooks();
+      await this.#hooks.setup();
       this.#setupDone = true;
       if (this.#stopRequested) return await this.#finish();
       this.#lastEnd = Date.now();
@@ -384,6 +394,11 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       return await this.#fail(toError(error), this.#setupDone ? 'execute' : 'setup');
     }
     await this.#advance();
+  }
+
+  /** The hooks for this (re)start, per the `isolation` field. */
+  #createHooks(): JobHooks {
+    return this;
   }
 
   /**
@@ -611,7 +626,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const signal = (this.#runController ??= new AbortController()).signal;
     let result: void | Promise<void>;
     try {
-      result = this.execute(signal, run);
+      result = this.#hooks.execute(signal, run);
     } catch (error) {
       return Promise.resolve(this.#endRun(run, error, null, null));
     }
@@ -637,7 +652,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const signal = signals.length === 1 ? stopSignal : AbortSignal.any(signals);
     let error: unknown;
     try {
-      await this.execute(signal, run);
+      await this.#hooks.execute(signal, run);
     } catch (thrown) {
       error = thrown ?? new Error('execute threw a nullish value');
     } finally {
@@ -720,7 +735,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     if (!this.#setupDone) return;
     this.#setupDone = false;
     try {
-      await this.shutdown();
+      await this.#hooks.shutdown();
     } catch (error) {
       const failure = toError(error);
       this.#log('error', { event: 'error', phase: 'shutdown', err: failure }, `job shutdown failed: ${failure.message}`);

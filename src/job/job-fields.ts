@@ -28,6 +28,16 @@ export const retryBackoffSchema = z
   })
   .meta({ title: 'Retry Backoff' });
 
+/** Memory and stack limits of a job's worker thread (`isolation: 'thread'`), in megabytes. */
+export const resourceLimitsSchema = z
+  .strictObject({
+    maxOldGenerationSizeMb: z.number().positive().optional().meta({ description: 'Main heap size limit, MB.' }),
+    maxYoungGenerationSizeMb: z.number().positive().optional().meta({ description: 'Young generation size limit, MB.' }),
+    codeRangeSizeMb: z.number().positive().optional().meta({ description: 'Pre-allocated code range, MB.' }),
+    stackSizeMb: z.number().positive().optional().meta({ description: 'Default thread stack size, MB.' }),
+  })
+  .meta({ title: 'Worker Resource Limits' });
+
 /** The fields every job has. Frozen unless stated; see the seed for their meaning. */
 export const baseJobFields = {
   name: z.string().trim().min(1).meta({
@@ -101,6 +111,22 @@ export const baseJobFields = {
     description: 'A random delay in [0, jitter) seconds added to each scheduled trigger, to spread load.',
     readOnly: true,
   }),
+  isolation: z.enum(['inline', 'thread']).default('inline').meta({
+    title: 'Isolation',
+    description:
+      "'inline' runs the hooks on the main event loop; 'thread' runs them in a dedicated worker thread, so CPU-heavy work cannot stall other jobs and a crash stays the job's own error.",
+    readOnly: true,
+  }),
+  stopGrace: seconds().default(10).meta({
+    title: 'Stop Grace Time',
+    description: "With isolation 'thread': seconds a worker may take to finish after a stop request before it is terminated.",
+    readOnly: true,
+  }),
+  resourceLimits: resourceLimitsSchema.nullable().default(null).meta({
+    title: 'Worker Resource Limits',
+    description: "With isolation 'thread': memory and stack limits of the worker thread; exceeding them is an error of the job.",
+    readOnly: true,
+  }),
 } as const;
 
 /** A field schema as subclasses declare it: any zod schema, with `.meta()` for docs. */
@@ -108,6 +134,9 @@ export type FieldSchema = z.ZodType;
 
 /** A record of field schemas: the shape of a job's data model. */
 export type JobFieldShape = Readonly<Record<string, FieldSchema>>;
+
+/** Worker thread limits after validation. */
+export type ResourceLimits = z.output<typeof resourceLimitsSchema>;
 
 /** Backoff settings after defaults. */
 export type RetryBackoff = z.output<typeof retryBackoffSchema>;

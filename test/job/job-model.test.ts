@@ -54,6 +54,9 @@ describe('the data model', () => {
       timeout: null,
       retryBackoff: null,
       jitter: 0,
+      isolation: 'inline',
+      stopGrace: 10,
+      resourceLimits: null,
     });
   });
 
