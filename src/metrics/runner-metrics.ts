@@ -74,7 +74,8 @@ export class RunnerMetrics {
   /** @param options - see {@link RunnerMetricsOptions} */
   constructor(options: RunnerMetricsOptions) {
     const prefix = options.prefix ?? 'eleanor_';
-    const registers = [(this.registry = options.registry ?? new Registry())];
+    this.registry = options.registry ?? new Registry();
+    const registers = [this.registry];
     const labelNames = ['job'] as const;
     const counter = (name: string, help: string): Counter<'job'> => new Counter({ name: prefix + name, help, labelNames, registers });
     this.#triggers = counter('job_triggers_total', 'Executions started.');

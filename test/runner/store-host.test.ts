@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ExecutionOutcome, HostedJob } from '../../src/job/job-host.js';
+import { RunContext } from '../../src/job/run-context.js';
+import { LeaseLostError } from '../../src/runner/lease-lost-error.js';
+import type { RunnerEventMap } from '../../src/runner/runner-events.js';
+import { StoreHost } from '../../src/runner/store-host.js';
+import { TypedEmitter } from '../../src/runner/typed-emitter.js';
+import { sharedTimerQueue } from '../../src/time/timer-queue.js';
+import { CaptureLogger } from '../helpers/capture-logger.js';
+import { ScriptedStore } from './fixtures/scripted-store.js';
+
+const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
+const LEASE_MS = 3_000;
+const POLL_MS = 500;
+const OWNER = 'host-a';
+
+const cronJob: HostedJob = { name: 'report', cron: '* * * * *', interval: null };
+const intervalJob: HostedJob = { name: 'sampler', cron: null, interval: 1 };
+
+let store: ScriptedStore;
+let events: TypedEmitter<RunnerEventMap>;
+let logger: CaptureLogger;
+let host: StoreHost;
+
+function makeHost(options: { retention?: number; pruneEvery?: number } = {}): StoreHost {
+  return new StoreHost({ store, owner: OWNER, leaseMs: LEASE_MS, pollMs: POLL_MS, retention: options.retention ?? 1000, events, logger, ...(options.pruneEvery === undefined ? {} : { pruneEvery: options.pruneEvery }) });
+}
+
+const ok = (): ExecutionOutcome => ({ status: 'ok', endedAt: Date.now(), error: null });
+
+beforeEach(async () => {
+  vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+  store = new ScriptedStore();
+  await store.open();
+  events = new TypedEmitter();
+  logger = new CaptureLogger();
+  host = makeHost();
+});
+
+afterEach(async () => {
+  host.close();
+  await store.close();
+  expect(sharedTimerQueue.size, 'timer entries left queued').toBe(0);
+  vi.useRealTimers();
+});
+
+describe('StoreHost', () => {
+  it('restores nothing for a new job, then the stored trigger count and mark', async () => {
+    expect(await host.restore(cronJob)).toBeNull();
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    await host.finish(cronJob, grant!, ok());
+    expect(await host.restore(cronJob)).toEqual({ triggerCount: 1, lastTickAt: REFERENCE });
+  });
+
+  it('records a cron run from claim to finish, emits run:start and run:end, and releases the lease', async () => {
+    const seen: string[] = [];
+    events.on('run:start', ({ run }) => seen.push(`start ${run.status} ${run.trigger}`));
+    events.on('run:end', ({ run }) => seen.push(`end ${run.status} ${run.endedAt}`));
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    expect(grant?.trigger).toBe(1);
+    expect((await store.loadState('report'))?.leaseOwner).toBe(OWNER);
+    host.onEvent(cronJob, { type: 'trigger', run: new RunContext(1, 'schedule', REFERENCE, REFERENCE) });
+    await vi.advanceTimersByTimeAsync(200);
+    await host.finish(cronJob, grant!, ok());
+    const [run] = await store.listRuns({ job: 'report' });
+    expect(run).toMatchObject({ status: 'ok', tickAt: REFERENCE, startedAt: REFERENCE, endedAt: REFERENCE + 200, trigger: 1, owner: OWNER });
+    expect(seen).toEqual(['start running 1', `end ok ${REFERENCE + 200}`]);
+    expect((await store.loadState('report'))?.leaseOwner).toBeNull();
+  });
+
+  it('refuses a tick at or before the mark', async () => {
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    await host.finish(cronJob, grant!, ok());
+    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBeNull();
+  });
+
+  it('records the ticks passed over together with the claim', async () => {
+    const unexecuted = { ticks: [REFERENCE - 120_000, REFERENCE - 60_000], count: 2, status: 'missed' as const };
+    await host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted });
+    const runs = await store.listRuns({ job: 'report' });
+    expect(runs.map((run) => [run.status, run.tickAt])).toEqual([
+      ['running', REFERENCE],
+      ['missed', REFERENCE - 60_000],
+      ['missed', REFERENCE - 120_000],
+    ]);
+  });
+
+  it('records unexecuted ticks with skipTicks, and nothing for an empty list', async () => {
+    await host.recordUnexecuted(cronJob, { ticks: [], count: 0, status: 'skipped' });
+    await host.recordUnexecuted(cronJob, { ticks: [REFERENCE], count: 1, status: 'skipped' });
+    expect(store.callsOf('skipTicks')).toHaveLength(1);
+    expect((await store.listRuns({ job: 'report' })).map((run) => run.status)).toEqual(['skipped']);
+  });
+
+  it('keeps an interval job lease while it sleeps, so another owner cannot take the job, and releases it on detach', async () => {
+    const grant = await host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null });
+    await host.finish(intervalJob, grant!, ok());
+    await vi.advanceTimersByTimeAsync(LEASE_MS * 4);
+    expect((await store.loadState('sampler'))?.leaseOwner).toBe(OWNER);
+    expect(store.callsOf('acquireLease').length).toBeGreaterThanOrEqual(10);
+    expect(await store.claimRun({ job: 'sampler', owner: 'host-b', tickAt: null, startedAt: Date.now(), leaseMs: LEASE_MS })).toBeNull();
+    await host.detach(intervalJob);
+    expect((await store.loadState('sampler'))?.leaseOwner).toBeNull();
+  });
+
+  it('renews the lease of a long execution every third of its length', async () => {
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    await vi.advanceTimersByTimeAsync(LEASE_MS * 5);
+    expect(grant?.signal?.aborted).toBe(false);
+    expect(store.callsOf('renewLease')).toHaveLength(15);
+    expect((await store.loadState('report'))?.leaseOwner).toBe(OWNER);
+    await host.finish(cronJob, grant!, ok());
+  });
+
+  it('aborts the execution when a renewal finds the lease gone, and records it as interrupted', async () => {
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    store.renewRefused = true;
+    await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+    expect(grant?.signal?.aborted).toBe(true);
+    expect(grant?.signal?.reason).toBeInstanceOf(LeaseLostError);
+    await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: grant!.signal!.reason as Error });
+    const [run] = await store.listRuns({ job: 'report' });
+    expect(run?.status).toBe('interrupted');
+    expect(run?.error).toContain('lost its lease');
+    expect(store.callsOf('releaseLease')).toHaveLength(0);
+  });
+
+  it('aborts the execution when the store cannot confirm the lease before it expires', async () => {
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    store.failNext.set('renewLease', 100);
+    await vi.advanceTimersByTimeAsync(LEASE_MS - 100);
+    expect(grant?.signal?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(grant?.signal?.aborted).toBe(true);
+    expect(logger.events('renew-failed').length).toBeGreaterThanOrEqual(3);
+    store.failNext.clear();
+    await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
+  });
+
+  it('re-sends a claim whose outcome is unknown with retry: true, once', async () => {
+    store.failNext.set('claimRun', 1);
+    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
+    await expect(host.claim(cronJob, request)).rejects.toThrow('scripted claimRun failure');
+    const grant = await host.claim(cronJob, request);
+    await host.finish(cronJob, grant!, ok());
+    await host.claim(cronJob, { ...request, tickAt: REFERENCE + 60_000 });
+    const retries = store.callsOf('claimRun').map(([claim]) => (claim as { retry?: boolean }).retry ?? false);
+    expect(retries).toEqual([false, true, false]);
+  });
+
+  it('retries writing how a run ended every pollMs until the store answers', async () => {
+    const errors: string[] = [];
+    events.on('job:error', ({ phase, error }) => errors.push(`${phase}: ${error.message}`));
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    store.failNext.set('finishRun', 2);
+    const finished = host.finish(cronJob, grant!, ok());
+    await vi.advanceTimersByTimeAsync(POLL_MS * 2);
+    await finished;
+    expect(store.callsOf('finishRun')).toHaveLength(3);
+    expect((await store.listRuns({ job: 'report' }))[0]?.status).toBe('ok');
+    expect(errors).toEqual(['host: scripted finishRun failure', 'host: scripted finishRun failure']);
+    expect((await store.loadState('report'))?.leaseOwner).toBeNull();
+  });
+
+  it('waits for the previous finish before the next claim of the same job', async () => {
+    const first = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    store.failNext.set('finishRun', 1);
+    void host.finish(cronJob, first!, ok());
+    const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null });
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    const second = await next;
+    expect(store.calls.map((call) => call.method).filter((method) => method !== 'prune')).toEqual(['claimRun', 'finishRun', 'finishRun', 'releaseLease', 'claimRun']);
+    await host.finish(cronJob, second!, ok());
+  });
+
+  it('prunes each job to the newest `retention` runs on its first write and every pruneEvery writes', async () => {
+    host.close();
+    host = makeHost({ retention: 2, pruneEvery: 3 });
+    for (let index = 0; index < 7; index++) {
+      const tickAt = REFERENCE + index * 60_000;
+      const grant = await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null });
+      await host.finish(cronJob, grant!, ok());
+    }
+    expect(await host.drain(1_000)).toBe(true);
+    expect(store.callsOf('prune')).toEqual([
+      ['report', 2],
+      ['report', 2],
+      ['report', 2],
+    ]);
+    expect(await store.listRuns({ job: 'report' })).toHaveLength(2);
+  });
+
+  it('gives back a claim that completes after the job was asked to stop', async () => {
+    let open!: () => void;
+    store.claimGate = new Promise((resolve) => (open = resolve));
+    const claim = host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null });
+    host.onEvent(intervalJob, { type: 'state', state: 'stopping' });
+    open();
+    expect(await claim).toBeNull();
+    await host.drain(1_000);
+    const [run] = await store.listRuns({ job: 'sampler' });
+    expect(run?.status).toBe('interrupted');
+    expect((await store.loadState('sampler'))?.leaseOwner).toBeNull();
+  });
+
+  it('turns job events into runner events', () => {
+    const seen: string[] = [];
+    events.on('job:state', ({ job, state }) => seen.push(`${job} ${state}`));
+    events.on('job:error', ({ job, phase }) => seen.push(`${job} error ${phase}`));
+    events.on('tick:unexecuted', ({ job, ticks }) => seen.push(`${job} ${ticks.status} ${ticks.count}`));
+    host.onEvent(cronJob, { type: 'state', state: 'sleeping' });
+    host.onEvent(cronJob, { type: 'error', phase: 'execute', error: new Error('x'), retryIn: 10 });
+    host.onEvent(cronJob, { type: 'unexecuted', ticks: { ticks: [REFERENCE], count: 3, status: 'missed' } });
+    expect(seen).toEqual(['report sleeping', 'report error execute', 'report missed 3']);
+  });
+});
