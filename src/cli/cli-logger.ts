@@ -19,7 +19,17 @@ export function createCliLogger(options: CliLoggerOptions = {}): JobLogger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const base = { name: 'eleanor-jobs' };
   if (options.pretty ?? process.stdout.isTTY === true) {
-    return pino({ level, ...base }, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' }));
+    return pino(
+      { level, ...base },
+      pretty({
+        colorize: true,
+        sync: true,
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        messageFormat: '{if job}{job}: {end}{msg}',
+        ignore: 'pid,hostname,name,job,component,event',
+      }),
+    );
   }
   return pino({ level, ...base }, pino.destination({ dest: 1, sync: true }));
 }

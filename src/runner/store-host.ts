@@ -419,7 +419,7 @@ export class StoreHost implements JobHost {
 }
 
 /** The error text a run row keeps: the stack when there is one (it starts with the message). */
-export function describeError(error: Error): string {
+function describeError(error: Error): string {
   return error.stack ?? `${error.name}: ${error.message}`;
 }
 
