@@ -55,3 +55,16 @@ export type {
   SkipRequest,
   UnexecutedTickStatus,
 } from './store/job-store.js';
+export { JobRunner, FORCED_EXIT_CODE, type RunnerState, type RunnerStatus, type StopOptions, type StopReport } from './runner/job-runner.js';
+export { RUNNER_DEFAULTS, type JobRunnerOptions } from './runner/runner-options.js';
+export type { RunnerEventMap, RunnerEventName, RunnerStartEvent, RunnerStopEvent, JobStateEvent, JobErrorEvent, RunStartEvent, RunEndEvent, TickUnexecutedEvent } from './runner/runner-events.js';
+export { TypedEmitter, type Listener, type ListenerErrorHandler } from './runner/typed-emitter.js';
+export { StoreHost, DEFAULT_PRUNE_EVERY, type StoreHostOptions } from './runner/store-host.js';
+export { RecentRuns } from './runner/recent-runs.js';
+export { LeaseLostError } from './runner/lease-lost-error.js';
+export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './runner/shutdown-signals.js';
+export { RunnerMetrics, type MetricsJobSource, type RunnerMetricsOptions } from './metrics/runner-metrics.js';
+export { startHttpServer, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, type HttpServerOptions, type RunnerHttpServer } from './http/http-server.js';
+export { HttpError, json, text, type HttpMethod, type HttpResponse, type HttpRoute, type RouteContext } from './http/http-route.js';
+export { jobView, runView, describeSchedule, type JobDetailView, type JobView, type RunView } from './http/views.js';
+export type { ActionResponse, JobsResponse, RunsResponse } from './http/api-routes.js';
