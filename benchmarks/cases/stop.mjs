@@ -1,0 +1,24 @@
+// Scenario 3, stop: n sleeping jobs (a long interval, or a far cron where the library has no
+// intervals), then stop them all. Prints two JSON lines:
+//   { stopMs }  ms from the stop call until stopAll() resolved (for eleanor-jobs: every
+//               requestStop() made and every waitUntilDone() resolved)
+//   { exitMs }  ms from the stop call until the process emitted 'exit' on its own (printed
+//               only if it does; the orchestrator kills it after a bound otherwise)
+import { caseArgs, emit, loadAdapter, runCase, sleep } from '../lib/child-io.mjs';
+import { IDLE_INTERVAL_S, makeWorkload } from '../lib/workload.mjs';
+
+runCase(async () => {
+  const { lib, n } = caseArgs();
+  const adapter = await loadAdapter(lib);
+  const kind = adapter.supports.interval ? 'interval' : 'cron-shared';
+  const { nameAt, exprAt } = makeWorkload(n, kind);
+  if (kind === 'interval') await adapter.scheduleInterval(n, { seconds: IDLE_INTERVAL_S, nameAt });
+  else await adapter.scheduleCron(n, { exprAt, nameAt });
+  await sleep(300); // every job is now asleep
+
+  const t0 = performance.now();
+  process.on('exit', () => emit({ exitMs: performance.now() - t0 }));
+  await adapter.stopAll();
+  emit({ stopMs: performance.now() - t0, kind });
+  // Nothing of ours is left pending: the process ends now only if the library let go.
+});

@@ -1,0 +1,105 @@
+// What to run: every case of every scenario, with its arguments, repetitions and the
+// reasons a library sits a case out. Run order matters: a 100,000-job case is gated on the
+// same library's 10,000-job result (extrapolated memory and time).
+import { LIBS, NO_INTERVAL } from './libraries.mjs';
+
+export const SCENARIOS = ['idle', 'accuracy', 'stop', 'throughput', 'replicas'];
+
+/** Per-case budgets used by the gates and the repetition rule. */
+export const BUDGET = {
+  heapBytes: 3e9, // a case that would need more heap than this is n/a
+  scheduleSeconds: 30, // a case whose scheduling alone would take longer is n/a
+};
+
+/** Full run settings, and the --quick smoke run (seconds; one repetition, small N). */
+export function settings(quick) {
+  return quick
+    ? { idleNs: [1000], cpuMs: 200, accuracyNs: [100], accuracySeconds: 2, stopN: 1000, throughputMs: 500, reps: 1, concurrency: 2 }
+    : { idleNs: [10_000, 100_000], cpuMs: 1000, accuracyNs: [1, 1000], accuracySeconds: 2, stopN: 10_000, throughputMs: 2000, reps: 3, concurrency: 1 };
+}
+
+/**
+ * Repetitions after a first run that took `seconds`: fewer for slow cases, so that the
+ * whole run fits in 10 minutes (the median of 1 or 2 runs is reported as such).
+ */
+export function repsFor(seconds, wanted) {
+  if (seconds > 8) return 1;
+  if (seconds > 3) return Math.min(wanted, 2);
+  return wanted;
+}
+
+const BREE_WORKERS = 'bree runs every fire in a new worker thread';
+
+/** Builds the ordered list of case specs for the chosen scenarios. */
+export function buildPlan({ quick = false, only = null } = {}) {
+  const s = settings(quick);
+  const want = (scenario) => !only || only === scenario;
+  const specs = [];
+  const add = (spec) => specs.push({ reps: s.reps, ...spec, key: caseKey(spec.scenario, spec.variant, spec.lib) });
+
+  if (want('idle')) {
+    for (const n of s.idleNs) {
+      for (const kind of ['interval', 'cron-shared', 'cron-distinct']) {
+        for (const lib of LIBS) {
+          const variant = `${kind}/${n}`;
+          const base = { scenario: 'idle', file: 'idle', variant, lib: lib.id, args: { n, kind, cpuMs: n === s.idleNs[0] ? s.cpuMs : 0 } };
+          if (kind === 'interval' && !lib.interval) add({ ...base, na: NO_INTERVAL });
+          else if (lib.id === 'bree' && n > 10_000) add({ ...base, na: `${BREE_WORKERS}; declaring and starting jobs is quadratic in their number (~8 s for 10,000)` });
+          else if (n > s.idleNs[0]) add({ ...base, gate: { from: caseKey('idle', `${kind}/${s.idleNs[0]}`, lib.id), n } });
+          else add(base);
+        }
+      }
+    }
+  }
+
+  if (want('accuracy')) {
+    for (const kind of ['cron', 'interval']) {
+      for (const n of s.accuracyNs) {
+        for (const lib of LIBS) {
+          const base = { scenario: 'accuracy', file: 'accuracy', variant: `${kind}/${n}`, lib: lib.id, args: { n, kind, seconds: s.accuracySeconds } };
+          // The one-job cases show a library's base lateness: one repetition is enough.
+          const reps = n === 1 ? 1 : Math.min(s.reps, 2);
+          if (kind === 'interval' && !lib.interval) add({ ...base, na: NO_INTERVAL });
+          else if (lib.id === 'bree' && n > 1) add({ ...base, na: `${BREE_WORKERS}: ${n} threads a second do not fit on 2 cores` });
+          else add({ ...base, reps, fixedReps: true });
+        }
+      }
+    }
+  }
+
+  if (want('stop')) {
+    for (const lib of LIBS) {
+      add({ scenario: 'stop', file: 'stop', variant: `${s.stopN}`, lib: lib.id, args: { n: s.stopN }, expectsExit: true });
+    }
+  }
+
+  if (want('throughput')) {
+    for (const lib of LIBS) {
+      const base = { scenario: 'throughput', file: 'throughput', lib: lib.id, args: { ms: s.throughputMs } };
+      // A 1 s floor is structural, one repetition shows it.
+      const floorOnly = ['croner', 'node-cron', 'node-schedule', 'cron'].includes(lib.id);
+      if (lib.id === 'raw') {
+        add({ ...base, variant: 'b2b', args: { ...base.args, mode: 'immediate' } });
+        add({ ...base, variant: 'await', args: { ...base.args, mode: 'await' } });
+      } else {
+        add({ ...base, variant: 'b2b', ...(floorOnly ? { reps: 1, fixedReps: true } : {}) });
+      }
+    }
+  }
+
+  if (want('replicas')) specs.push(...replicasPlan());
+  return specs;
+}
+
+/**
+ * Scenario 5 hook (PostgreSQL replicas, issue 8): 3 replicas, 1,000 jobs on a 1 s cron;
+ * ticks per second claimed, start lateness p99, duplicates. Not built yet: when it is, return
+ * specs here for a `cases/replicas.mjs` and add its figures in figures.mjs (replicasFigures).
+ */
+export function replicasPlan() {
+  return [];
+}
+
+export function caseKey(scenario, variant, lib) {
+  return `${scenario}:${variant}:${lib}`;
+}
