@@ -5,7 +5,7 @@
  */
 import type { PoolClient } from 'pg';
 import { StoreSchemaError } from '../../errors/store-errors.js';
-import { bindSchema, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL, type Migration } from './migrations.js';
+import { bindSchema, MIGRATIONS, MIGRATIONS_TABLE_SQL, type Migration } from './migrations.js';
 import {
   CREATE_SCHEMA_SQL,
   MIGRATION_LOCK_KEY,
@@ -40,7 +40,7 @@ export async function migrate(
   quotedSchema: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<MigrationResult> {
-  const latest = migrations === MIGRATIONS ? LATEST_SCHEMA_VERSION : migrations.reduce((m, x) => Math.max(m, x.version), 0);
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   const q = (sql: string): string => bindSchema(sql, quotedSchema);
   await client.query('BEGIN');
   try {

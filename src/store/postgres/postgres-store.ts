@@ -228,22 +228,39 @@ export class PostgresStore implements JobStore {
       request.unexecuted?.ticks ?? [],
       request.unexecuted?.status ?? 'missed',
       retry,
+      this.#clock.now(),
+      INTERRUPTED_RUN_ERROR,
     ];
     // A claim for a tick is re-sent (after a stale connection broke) as a retry, which finds the
     // claim if it did commit. A claim without a tick cannot be recognised, so it is not re-sent.
-    const resend = request.tickAt === null ? undefined : () => params(true);
-    const result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(request.retry === true), resend);
+    let resent = false;
+    const resend =
+      request.tickAt === null
+        ? undefined
+        : () => {
+            resent = true;
+            return params(true);
+          };
+    let result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(request.retry === true), resend);
+    if (result.rows.length === 0 && request.tickAt !== null && (request.retry === true || resent)) {
+      // The lost attempt may still have been committing when the retry started: the retry then
+      // waited for its row lock, but its snapshot predates that commit. Once more, with a fresh one.
+      result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(true), () => params(true));
+    }
     const row = result.rows[0];
     if (!row) return null;
     return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) };
   }
 
-  /** Take or keep the job's lease without a run. Returns the fence, or `null` if another owner holds it. */
+  /**
+   * Take or keep the job's lease without a run (a takeover interrupts other owners' running runs
+   * of the job). Returns the fence, or `null` if another owner holds a live lease.
+   */
   async acquireLease(job: string, owner: string, leaseMs: number): Promise<number | null> {
     checkName('job', job);
     checkName('owner', owner);
     checkLeaseMs(leaseMs);
-    const params = [job, owner, leaseMs];
+    const params = [job, owner, leaseMs, this.#clock.now(), INTERRUPTED_RUN_ERROR];
     const result = await this.#query<{ fence: string }>('acquireLease', this.#sql.ACQUIRE_LEASE_SQL, params, () => params);
     const row = result.rows[0];
     return row ? Number(row.fence) : null;
@@ -270,8 +287,9 @@ export class PostgresStore implements JobStore {
   }
 
   /**
-   * Record how a claimed run ended: only while it is `running` and its lease has not passed to
-   * another holder. Returns `false` otherwise; `true` again for a retry of the same outcome.
+   * Record how a claimed run ended: only while it is `running` (a takeover by another owner
+   * marks it `interrupted`). Returns `false` otherwise; `true` again for a retry of the same
+   * outcome (PostgreSQL only: resolves a finish whose reply was lost).
    */
   async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
     parseRunId('runId', runId);

@@ -95,17 +95,22 @@ export const LIST_STATES_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_stat
  *    claimer's own. It then advances the mark, increments the trigger count, takes the lease
  *    (the live holder keeps its fence; a free, expired or released lease gets fence + 1) and
  *    remembers the previous mark.
- * 2. `unexecuted` records the given missed/skipped ticks that lie after the previous mark
+ * 2. `interrupted` marks `interrupted` the job's `running` runs of OTHER owners, when the claim
+ *    passed. Such runs exist only if the lease changed hands since they started (nobody claims
+ *    under another's live lease), so this is exactly "on a takeover": a replica that froze or
+ *    died past its lease can never record success after another took over.
+ * 3. `unexecuted` records the given missed/skipped ticks that lie after the previous mark
  *    (and before the claimed tick), only when the claim passed.
- * 3. `run` inserts the `running` run row (after the unexecuted ones, so ids keep tick order).
- * 4. `retried`/`refreshed`: only for a retry (`$8`): when the claim did not pass because the
+ * 4. `run` inserts the `running` run row (after the unexecuted ones, so ids keep tick order).
+ * 5. `retried`/`refreshed`: only for a retry (`$8`): when the claim did not pass because the
  *    very same claim (same owner, same tick) already committed, its run is still `running`
  *    and the lease still this owner's, live and with that fence, that claim is returned again (its
  *    lease extended) instead of nothing.
  *
  * -- Params: $1 job, $2 owner, $3 tick_at (bigint or NULL), $4 started_at, $5 lease_ms,
  * --         $6 unexecuted ticks (bigint[], before $3), $7 unexecuted status ('missed' | 'skipped'),
- * --         $8 retry (boolean: the caller re-sends a claim whose outcome it does not know)
+ * --         $8 retry (boolean: the caller re-sends a claim whose outcome it does not know),
+ * --         $9 ended_at and $10 error for the runs interrupted by a takeover
  * Returns 0 rows (not claimed) or 1 row: run_id, fence, trigger_number, retried.
  */
 export const CLAIM_RUN_SQL = `
@@ -128,6 +133,13 @@ WITH claimed AS (
           OR st.lease_owner = EXCLUDED.lease_owner
           OR st.lease_expires_at <= clock_timestamp())
   RETURNING st.trigger_count, st.lease_fence, st.previous_tick_at
+),
+interrupted AS (
+  UPDATE __SCHEMA__.runs AS r
+     SET status = 'interrupted', ended_at = $9::bigint, error = $10::text
+    FROM claimed
+   WHERE r.job = $1::text AND r.status = 'running' AND r.owner IS DISTINCT FROM $2::text
+  RETURNING r.id
 ),
 unexecuted AS (
   INSERT INTO __SCHEMA__.runs (job, tick_at, status, owner)
@@ -168,23 +180,35 @@ SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true
   FROM retried JOIN refreshed ON refreshed.lease_fence = retried.fence`;
 
 /**
- * Take or keep a job's lease without a run (interval jobs across replicas).
- * -- Params: $1 job, $2 owner, $3 lease_ms
+ * Take or keep a job's lease without a run (interval jobs across replicas). On a takeover, the
+ * job's `running` runs of other owners are marked `interrupted` in the same statement (see
+ * `CLAIM_RUN_SQL`, step 2).
+ * -- Params: $1 job, $2 owner, $3 lease_ms, $4 ended_at and $5 error for interrupted runs
  * Returns 0 rows (another owner holds a live lease) or 1 row: fence.
  */
 export const ACQUIRE_LEASE_SQL = `
-INSERT INTO __SCHEMA__.job_state AS st (job, lease_owner, lease_expires_at, lease_fence)
-VALUES ($1::text, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond', 1)
-ON CONFLICT (job) DO UPDATE SET
-       lease_owner      = EXCLUDED.lease_owner,
-       lease_expires_at = EXCLUDED.lease_expires_at,
-       lease_fence      = st.lease_fence
-                          + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                   THEN 0 ELSE 1 END
- WHERE st.lease_owner IS NULL
-    OR st.lease_owner = EXCLUDED.lease_owner
-    OR st.lease_expires_at <= clock_timestamp()
-RETURNING lease_fence::text AS fence`;
+WITH acquired AS (
+  INSERT INTO __SCHEMA__.job_state AS st (job, lease_owner, lease_expires_at, lease_fence)
+  VALUES ($1::text, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond', 1)
+  ON CONFLICT (job) DO UPDATE SET
+         lease_owner      = EXCLUDED.lease_owner,
+         lease_expires_at = EXCLUDED.lease_expires_at,
+         lease_fence      = st.lease_fence
+                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
+                                     THEN 0 ELSE 1 END
+   WHERE st.lease_owner IS NULL
+      OR st.lease_owner = EXCLUDED.lease_owner
+      OR st.lease_expires_at <= clock_timestamp()
+  RETURNING st.lease_fence
+),
+interrupted AS (
+  UPDATE __SCHEMA__.runs AS r
+     SET status = 'interrupted', ended_at = $4::bigint, error = $5::text
+    FROM acquired
+   WHERE r.job = $1::text AND r.status = 'running' AND r.owner IS DISTINCT FROM $2::text
+  RETURNING r.id
+)
+SELECT lease_fence::text AS fence FROM acquired`;
 
 /**
  * Extend a lease, fenced: only while it is still this owner's with this fence and live on the
@@ -208,20 +232,16 @@ UPDATE __SCHEMA__.job_state
  WHERE job = $1::text AND lease_owner = $2::text AND lease_fence = $3::bigint`;
 
 /**
- * Record how a claimed run ended, fenced: only while the run is `running` and the job's lease
- * has not passed to another holder since the claim (its fence is unchanged; the state row is
- * locked so a concurrent takeover is seen). Repeating the same finish (a retry after a lost
- * reply) is recognised and succeeds again.
+ * Record how a claimed run ended: only while the run is `running` (a takeover interrupts the
+ * runs of the previous holder, so a stale replica's finish finds its run no longer running).
+ * Repeating the same finish (a retry after a lost reply) is recognised and succeeds again.
  * -- Params: $1 run id, $2 status, $3 ended_at, $4 error
  */
 export const FINISH_RUN_SQL = `
 UPDATE __SCHEMA__.runs AS r
    SET status = $2::text, ended_at = $3::bigint, error = $4::text
  WHERE r.id = $1::bigint
-   AND (   (r.status = 'running'
-            AND EXISTS (SELECT 1 FROM __SCHEMA__.job_state AS st
-                         WHERE st.job = r.job AND st.lease_fence = r.fence
-                           FOR SHARE))
+   AND (r.status = 'running'
         OR (r.status = $2::text AND r.ended_at = $3::bigint AND r.error IS NOT DISTINCT FROM $4::text))`;
 
 /**
@@ -252,8 +272,8 @@ SELECT (SELECT count(*) FROM recorded)::integer AS recorded FROM advanced`;
 
 /**
  * Mark as `interrupted` every `running` run that can no longer finish: those of this owner
- * (a restarted process) and those whose job lease is no longer theirs and live (expired on the
- * database clock, released, or taken by another holder).
+ * (a restarted process) and those whose owner no longer holds the job's live lease (expired on
+ * the database clock, released, or taken over).
  * -- Params: $1 owner, $2 ended_at, $3 error
  */
 export const INTERRUPT_STALE_RUNS_SQL = `
@@ -264,7 +284,6 @@ UPDATE __SCHEMA__.runs AS r
         OR NOT EXISTS (SELECT 1 FROM __SCHEMA__.job_state AS st
                         WHERE st.job = r.job
                           AND st.lease_owner = r.owner
-                          AND st.lease_fence = r.fence
                           AND st.lease_expires_at > clock_timestamp()))`;
 
 /**
