@@ -42,6 +42,7 @@ export { describeCron } from './schedule/describe-cron.js';
 export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfirePolicy, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
 export type { Clock } from './time/clock.js';
 export { systemClock } from './time/clock.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export type {
   ClaimRequest,
   FinalRunStatus,
