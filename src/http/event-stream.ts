@@ -11,7 +11,8 @@
 import type { ServerResponse } from 'node:http';
 import type { JobRunner } from '../runner/job-runner.js';
 import type { HttpRoute, RouteContext } from './http-route.js';
-import { jobView, runView } from './views.js';
+import type { RunRecord } from '../store/job-store.js';
+import { jobView, runView, type JobView, type RunView } from './views.js';
 
 /** Bytes queued for one client before it is dropped as too slow. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -42,9 +43,9 @@ export class EventStream {
     this.#runner = runner;
     this.#coalesceMs = options.coalesceMs ?? 100;
     this.#unsubscribe = [
-      runner.on('run:start', ({ run }) => this.#send('run', runView(run))),
+      runner.on('run:start', ({ run }) => this.#sendRun(run)),
       runner.on('run:end', ({ job, run }) => {
-        this.#send('run', runView(run));
+        this.#sendRun(run);
         this.#jobChanged(job);
       }),
       runner.on('job:state', ({ job }) => this.#jobChanged(job)),
@@ -102,8 +103,12 @@ export class EventStream {
     this.#changedJobs.clear();
   }
 
-  #send(event: 'run' | 'job', data: unknown): void {
-    if (this.#clients.size > 0) this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  #sendRun(run: RunRecord): void {
+    if (this.#clients.size > 0) this.#send('run', runView(run));
+  }
+
+  #send(event: 'run' | 'job', data: RunView | JobView): void {
+    this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   #write(chunk: string): void {

@@ -58,10 +58,18 @@ export function runView(run: RunRecord): RunView {
   };
 }
 
+/** Descriptions already computed, per job (its schedule is frozen). */
+const descriptions = new WeakMap<Pick<BaseJob, 'cron' | 'interval'>, string>();
+
 /** The schedule in words: `describeCron(cron)` or `every N s`. */
 export function describeSchedule(job: Pick<BaseJob, 'cron' | 'interval'>): string {
-  if (job.cron !== null) return describeCron(job.cron);
-  return job.interval === 0 ? 'back to back (interval 0)' : `every ${job.interval} s`;
+  let description = descriptions.get(job);
+  if (description === undefined) {
+    if (job.cron !== null) description = describeCron(job.cron);
+    else description = job.interval === 0 ? 'back to back (interval 0)' : `every ${job.interval} s`;
+    descriptions.set(job, description);
+  }
+  return description;
 }
 
 /** The view of one job, from its live state and what `recent` knows of its runs. */

@@ -34,6 +34,13 @@ import type { TypedEmitter } from './typed-emitter.js';
 /** Default of {@link StoreHostOptions.pruneEvery}. */
 export const DEFAULT_PRUNE_EVERY = 50;
 
+/**
+ * Back-to-back executions (`interval: 0`) yield to the event loop at least this often, in
+ * milliseconds: a store that answers from memory settles every call as a microtask, which
+ * would otherwise starve timers and I/O.
+ */
+const YIELD_EVERY_MS = 1;
+
 /** Options of {@link StoreHost}. */
 export interface StoreHostOptions {
   /** Where runs, state and leases live (opened by the caller). */
@@ -103,6 +110,8 @@ export class StoreHost implements JobHost {
   readonly #pending = new Set<Promise<void>>();
   readonly #renewal = new TimerEntry(() => void this.#renewAll());
   #closed = false;
+  /** When the host last let the event loop turn (performance.now()). */
+  #sliceStart = 0;
 
   /** @param options - see {@link StoreHostOptions} */
   constructor(options: StoreHostOptions) {
@@ -125,6 +134,7 @@ export class StoreHost implements JobHost {
   /** {@inheritDoc JobHost.claim} */
   async claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | null> {
     const slot = this.#slot(job);
+    if (job.interval === 0) await this.#yieldWhenBusy();
     await slot.settled;
     const retry = slot.claimInDoubt;
     const unexecuted = request.unexecuted;
@@ -244,6 +254,12 @@ export class StoreHost implements JobHost {
   close(): void {
     this.#closed = true;
     sharedTimerQueue.cancel(this.#renewal);
+  }
+
+  async #yieldWhenBusy(): Promise<void> {
+    if (performance.now() - this.#sliceStart < YIELD_EVERY_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.#sliceStart = performance.now();
   }
 
   // ---- finish and release ------------------------------------------------------------
