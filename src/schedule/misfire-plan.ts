@@ -20,7 +20,10 @@ export type MisfirePolicy = 'once' | 'all' | 'skip';
 export interface MisfireSettings {
   /** What happens to late ticks. */
   readonly policy: MisfirePolicy;
-  /** Under `'all'`, the most late ticks run; older ones are missed. Integer >= 1. */
+  /**
+   * Under `'all'`, the most late ticks run; older ones are missed. Integer >= 1 (values above
+   * {@link ENUMERATION_LIMIT} act as that limit).
+   */
   readonly maxCatchUp: number;
   /** Late ticks older than this (ms before now) are missed whatever the policy; null = no limit. */
   readonly graceMs: number | null;
@@ -82,6 +85,9 @@ const EMPTY_PLAN: TickPlan = Object.freeze({
 export function planDueTicks(schedule: CronSchedule, input: DueTicksInput, settings: MisfireSettings): TickPlan {
   checkSettings(settings);
   const { lastTick, now, waitedFor } = input;
+  checkDate(lastTick, 'lastTick');
+  checkDate(now, 'now');
+  if (waitedFor !== null) checkDate(waitedFor, 'waitedFor');
   if (now.getTime() <= lastTick.getTime()) return EMPTY_PLAN;
 
   const enumerated = schedule.ticksBetween(lastTick, now, ENUMERATION_LIMIT + 1);
@@ -92,7 +98,7 @@ export function planDueTicks(schedule: CronSchedule, input: DueTicksInput, setti
     return { ...EMPTY_PLAN, run: [newest], newestDue: newest };
   }
 
-  const runCap = settings.policy === 'all' ? settings.maxCatchUp : settings.policy === 'once' ? 1 : 0;
+  const runCap = settings.policy === 'all' ? Math.min(settings.maxCatchUp, ENUMERATION_LIMIT) : settings.policy === 'once' ? 1 : 0;
   const countTruncated = enumerated.length > ENUMERATION_LIMIT;
   // Past the limit, the ticks considered are the oldest ENUMERATION_LIMIT and the newest few:
   // the run list and the newest records stay exact, the counts become lower bounds.
@@ -135,6 +141,10 @@ function checkSettings(settings: MisfireSettings): void {
   if (graceMs !== null && !(typeof graceMs === 'number' && graceMs >= 0 && Number.isFinite(graceMs))) {
     throw new RangeError(`planDueTicks: graceMs must be null or a finite number >= 0, got ${String(graceMs)}`);
   }
+}
+
+function checkDate(value: unknown, name: string): void {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new TypeError(`planDueTicks: ${name} must be a valid Date, got ${String(value)}`);
 }
 
 /** Index of the first tick at or after `cutoff` (ticks sorted oldest first). */
