@@ -76,7 +76,8 @@ async function ready({ runner }: RouteContext) {
 
 async function listJobs({ runner, actionsEnabled }: RouteContext) {
   const jobs = runner.jobs;
-  await Promise.all(jobs.map((job) => runner.recentRuns.loadLastRun(runner.store, job.name)));
+  // A job whose latest run cannot be read now shows `lastRun: null`; it is read again next time.
+  await Promise.all(jobs.map((job) => runner.recentRuns.loadLastRun(runner.store, job.name).catch(() => null)));
   const now = Date.now();
   const { owner, store, startedAt } = runner.status();
   const body: JobsResponse = { now, runner: { owner, store, startedAt }, actionsEnabled, jobs: jobs.map((job) => jobView(job, runner.recentRuns, now)) };
@@ -85,7 +86,7 @@ async function listJobs({ runner, actionsEnabled }: RouteContext) {
 
 async function showJob(context: RouteContext) {
   const job = findJob(context);
-  await context.runner.recentRuns.loadLastRun(context.runner.store, job.name);
+  await context.runner.recentRuns.loadLastRun(context.runner.store, job.name).catch(() => null);
   const body: JobDetailView = { ...jobView(job, context.runner.recentRuns), schema: jobSchema(job) };
   return json(body);
 }
@@ -94,15 +95,15 @@ async function listJobRuns(context: RouteContext) {
   const job = findJob(context);
   const limit = integerParam(context.url, 'limit', { min: 1, max: MAX_RUNS_PER_PAGE }, 50);
   const beforeId = runIdParam(context.url, 'beforeId');
-  const runs = await context.runner.store.listRuns({ job: job.name, limit, ...(beforeId === undefined ? {} : { beforeId }) });
+  const runs = await fromStore(context, context.runner.store.listRuns({ job: job.name, limit, ...(beforeId === undefined ? {} : { beforeId }) }));
   const body: RunsResponse = { runs: runs.map(runView) };
   return json(body);
 }
 
-async function listAllRuns({ runner, url }: RouteContext) {
-  const limit = integerParam(url, 'limit', { min: 1, max: MAX_RUNS_PER_PAGE }, 200);
-  const since = integerParam(url, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER });
-  const runs = await runner.store.listRuns({ limit, ...(since === undefined ? {} : { since }) });
+async function listAllRuns(context: RouteContext) {
+  const limit = integerParam(context.url, 'limit', { min: 1, max: MAX_RUNS_PER_PAGE }, 200);
+  const since = integerParam(context.url, 'since', { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const runs = await fromStore(context, context.runner.store.listRuns({ limit, ...(since === undefined ? {} : { since }) }));
   const body: RunsResponse = { runs: runs.map(runView) };
   return json(body);
 }
@@ -124,6 +125,15 @@ function action(name: ActionResponse['action'], apply: (job: BaseJob) => void, s
       return json(body, status);
     },
   };
+}
+
+/** A store read; a failure is a 503 naming the store, not a 500. */
+async function fromStore<T>({ runner }: RouteContext, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    throw new HttpError(503, `the store (${runner.store.kind}) did not answer: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function findJob({ runner, params }: RouteContext): BaseJob {

@@ -35,8 +35,8 @@ afterEach(async () => {
   }
 });
 
-function start(dir: string, args: readonly string[]): CliProcess {
-  const cli = new CliProcess(['run', ...args, '--port', '0', '--lease-ttl', '1', '--poll-interval', '0.2'], dir);
+function start(dir: string, args: readonly string[], env: Record<string, string> = {}): CliProcess {
+  const cli = new CliProcess(['run', ...args, '--port', '0', '--lease-ttl', '1', '--poll-interval', '0.2'], dir, env);
   running.push(cli);
   return cli;
 }
@@ -51,11 +51,12 @@ describe('eleanor-jobs run', () => {
     const dir = tempDir();
     const module = writeModule(dir, 'jobs.ts', JOBS);
     const store = join(dir, 'state', 'jobs.db');
-    const cli = start(dir, [module, '--store', store, '--shutdown-timeout', '5']);
+    const cli = start(dir, [module, '--store', store, '--shutdown-timeout', '5'], { ELEANOR_TOKEN: 'from-env' });
     const url = await cli.url();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     await eventually(async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
+    expect((await fetch(`${url}/api/jobs/slow/trigger`, { method: 'POST', headers: { authorization: 'Bearer from-env' } })).status).toBe(202);
     await eventually(async () => ((await runs(url, 'tick')).filter((run) => run.status === 'ok').length >= 3 ? true : undefined));
 
     const stopAt = Date.now();

@@ -164,6 +164,19 @@ describe('JSON API', () => {
   });
 });
 
+describe('a store that does not answer', () => {
+  it('answers run listings with 503 and job listings without lastRun', async () => {
+    const url = await serve();
+    await runner.start();
+    store.listRuns = () => Promise.reject(new Error('connection reset'));
+    expect(await get(`${url}/api/runs`)).toEqual(expect.objectContaining({ status: 503, body: { error: 'the store (memory) did not answer: connection reset' } }));
+    expect((await get(`${url}/api/jobs/ticker/runs`)).status).toBe(503);
+    const jobs = await get(`${url}/api/jobs`);
+    expect(jobs.status).toBe(200);
+    expect((jobs.body as JobsResponse).jobs.find((job) => job.name === 'ticker')?.lastRun).toBeNull();
+  });
+});
+
 describe('actions', () => {
   it('do not exist without a token', async () => {
     const url = await serve();
