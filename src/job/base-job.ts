@@ -13,6 +13,7 @@
  */
 import { JobException } from '../errors/job-exception.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
+import { ThreadHooks } from '../isolation/thread-hooks.js';
 import type { ConfigIssue } from '../errors/job-config-error.js';
 import { CronSchedule } from '../schedule/cron-schedule.js';
 import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
@@ -398,7 +399,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
 
   /** The hooks for this (re)start, per the `isolation` field. */
   #createHooks(): JobHooks {
-    return this;
+    return this.isolation === 'thread' ? new ThreadHooks(this) : this;
   }
 
   /**
