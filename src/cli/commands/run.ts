@@ -2,6 +2,7 @@
  * `eleanor-jobs run <files...>`: loads the job modules and runs their jobs under a
  * `JobRunner` with a persistent store and the HTTP server, until SIGINT or SIGTERM.
  */
+import { dashboardRoutes } from '../../dashboard/dashboard-routes.js';
 import { startHttpServer } from '../../http/http-server.js';
 import { setDefaultLogger } from '../../job/job-logger.js';
 import { JobRunner } from '../../runner/job-runner.js';
@@ -54,7 +55,7 @@ export async function runCommand(files: readonly string[], options: RunOptions):
   const token = options.token === undefined || options.token === '' ? null : options.token;
   let server;
   try {
-    server = await startHttpServer(runner, { host: options.host, port: options.port, token, logger });
+    server = await startHttpServer(runner, { host: options.host, port: options.port, token, logger, routes: dashboardRoutes() });
   } catch (error) {
     await store.close();
     throw error;

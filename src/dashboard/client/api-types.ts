@@ -1,0 +1,7 @@
+/**
+ * The JSON shapes the dashboard reads, re-exported from the server's HTTP API (type-only, so
+ * nothing of the server reaches the browser).
+ */
+export type { ActionResponse, JobsResponse, RunsResponse } from '../../http/api-routes.js';
+export type { JobDetailView, JobView, RunView } from '../../http/views.js';
+export type { RunStatus } from '../../store/job-store.js';

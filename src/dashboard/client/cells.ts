@@ -1,0 +1,64 @@
+/**
+ * Pieces shared by the overview and the job page: state and status badges, next-run and
+ * last-run cells, and the live countdown.
+ */
+import type { JobView, RunView } from './api-types.js';
+import { el, timeEl } from './dom.js';
+import { errorSummary, formatAgo, formatClock, formatCountdown, formatDuration } from './format.js';
+import { statusClass } from './timeline.js';
+
+/** A job's state as a badge (`paused` when paused). */
+export function stateBadge(job: JobView): HTMLElement {
+  const state = job.paused ? 'paused' : job.state;
+  return el('span', { class: `badge state-${statusClass(state)}` }, state);
+}
+
+/** A run status as a badge. */
+export function statusBadge(status: string): HTMLElement {
+  return el('span', { class: `badge status-${statusClass(status)}` }, status);
+}
+
+/** The link to a job's page. */
+export function jobHref(name: string): string {
+  return `#/jobs/${encodeURIComponent(name)}`;
+}
+
+/** The time zone in words. */
+export function zoneText(job: JobView): string {
+  if (job.timezone !== null) return job.timezone;
+  return job.kind === 'cron' ? 'server local' : '—';
+}
+
+/** Next run: the time and a live countdown (`data-at` is read by {@link tickClocks}). */
+export function nextRunContent(job: JobView, now: number): Node[] {
+  if (job.nextRunAt === null) {
+    const why = job.paused ? 'paused' : job.state === 'running' ? 'after this run' : job.state === 'retrying' ? 'after the retry wait' : job.state === 'stopped' ? 'not scheduled' : '—';
+    return [el('span', { class: 'muted' }, why)];
+  }
+  return [timeEl(job.nextRunAt, formatClock(job.nextRunAt)), el('span', { class: 'countdown', 'data-at': job.nextRunAt }, formatCountdown(job.nextRunAt, now))];
+}
+
+/** Last run: status, duration, lateness, when, and the error's first line. */
+export function lastRunContent(run: RunView | null, now: number): Node[] {
+  if (run === null) return [el('span', { class: 'muted' }, 'never')];
+  const parts: Node[] = [statusBadge(run.status)];
+  const facts: string[] = [];
+  if (run.durationMs !== null) facts.push(formatDuration(run.durationMs));
+  if (run.latenessMs !== null && run.latenessMs >= 1) facts.push(`${formatDuration(run.latenessMs)} late`);
+  if (facts.length > 0) parts.push(el('span', { class: 'facts' }, facts.join(' · ')));
+  if (run.startedAt !== null) parts.push(el('span', { class: 'ago', 'data-since': run.startedAt }, formatAgo(run.startedAt, now)));
+  if (run.error !== null && run.error !== '') parts.push(el('span', { class: 'error-line', title: errorSummary(run.error) }, errorSummary(run.error)));
+  return parts;
+}
+
+/** Updates every countdown and "ago" text under `root` (called every second). */
+export function tickClocks(root: ParentNode, now: number): void {
+  root.querySelectorAll<HTMLElement>('.countdown[data-at]').forEach((node) => {
+    const text = formatCountdown(Number(node.dataset.at), now);
+    if (node.textContent !== text) node.textContent = text;
+  });
+  root.querySelectorAll<HTMLElement>('.ago[data-since]').forEach((node) => {
+    const text = formatAgo(Number(node.dataset.since), now);
+    if (node.textContent !== text) node.textContent = text;
+  });
+}

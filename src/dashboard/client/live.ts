@@ -1,0 +1,87 @@
+/**
+ * Live updates: server-sent events from `/api/events`, with polling of the JSON API as a
+ * fallback while the event stream is unavailable.
+ */
+import type { JobView, RunView } from './api-types.js';
+
+/** How the page is being kept up to date. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
+
+/** What {@link connectLive} calls. */
+export interface LiveHandlers {
+  /** A run started or ended. */
+  onRun(run: RunView): void;
+  /** A job changed. */
+  onJob(job: JobView): void;
+  /** Reload everything (after a reconnect, and on each poll). */
+  resync(): Promise<void>;
+  /** The connection status changed. */
+  onStatus(status: LiveStatus): void;
+}
+
+/** Options of {@link connectLive}. */
+export interface LiveOptions {
+  /** Milliseconds between polls while the stream is down. Default 5,000. */
+  readonly pollMs?: number;
+  /** Milliseconds of failed reconnects before polling starts. Default 6,000. */
+  readonly pollAfterMs?: number;
+}
+
+/** Connects; returns a function that disconnects. */
+export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): () => void {
+  const pollMs = options.pollMs ?? 5_000;
+  const pollAfterMs = options.pollAfterMs ?? 6_000;
+  let poller: ReturnType<typeof setInterval> | null = null;
+  let pollDelay: ReturnType<typeof setTimeout> | null = null;
+  let source: EventSource | null = null;
+  let lostConnection = false;
+
+  const startPolling = (): void => {
+    if (poller !== null) return;
+    handlers.onStatus('polling');
+    poller = setInterval(() => void handlers.resync().catch(() => undefined), pollMs);
+  };
+  const stopPolling = (): void => {
+    if (poller !== null) clearInterval(poller);
+    if (pollDelay !== null) clearTimeout(pollDelay);
+    poller = null;
+    pollDelay = null;
+  };
+
+  if (typeof EventSource === 'undefined') {
+    startPolling();
+    return stopPolling;
+  }
+
+  const open = (): void => {
+    handlers.onStatus(lostConnection ? 'reconnecting' : 'connecting');
+    const events = new EventSource('/api/events');
+    source = events;
+    events.addEventListener('open', () => {
+      stopPolling();
+      handlers.onStatus('live');
+      if (lostConnection) void handlers.resync().catch(() => undefined);
+      lostConnection = false;
+    });
+    events.addEventListener('run', (event) => handlers.onRun(JSON.parse((event as MessageEvent<string>).data) as RunView));
+    events.addEventListener('job', (event) => handlers.onJob(JSON.parse((event as MessageEvent<string>).data) as JobView));
+    events.addEventListener('error', () => {
+      lostConnection = true;
+      if (events.readyState === EventSource.CLOSED) {
+        // The browser gave up (the route answered with an error): poll, and try again later.
+        source = null;
+        startPolling();
+        setTimeout(open, pollMs * 6);
+        return;
+      }
+      if (poller === null) handlers.onStatus('reconnecting');
+      pollDelay ??= setTimeout(startPolling, pollAfterMs);
+    });
+  };
+  open();
+
+  return () => {
+    stopPolling();
+    source?.close();
+  };
+}

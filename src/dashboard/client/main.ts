@@ -1,0 +1,123 @@
+/**
+ * The dashboard's entry module (loaded by the page at `/`): loads the jobs and runs, shows
+ * the overview or a job page (hash routes `#/` and `#/jobs/<name>`), keeps them live through
+ * server-sent events (polling as a fallback) and ticks the countdowns every second.
+ */
+import { renderTokenPanel } from './actions.js';
+import { tickClocks } from './cells.js';
+import { el, replaceChildren } from './dom.js';
+import { JobPage } from './job-page.js';
+import { connectLive, type LiveStatus } from './live.js';
+import { OverviewView } from './overview.js';
+import { DashboardState } from './state.js';
+
+const state = new DashboardState();
+let overview: OverviewView | null = null;
+let jobPage: JobPage | null = null;
+
+/** The job named by the hash (`#/jobs/<name>`), or `null` for the overview. */
+function routeJob(): string | null {
+  const match = /^#\/jobs\/(.+)$/.exec(location.hash);
+  if (match === null) return null;
+  try {
+    return decodeURIComponent(match[1] as string);
+  } catch {
+    return null;
+  }
+}
+
+function slot(id: string): HTMLElement {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`the page has no #${id}`);
+  return element;
+}
+
+/** Shows the view the hash asks for. Hashes not starting with `#/` (e.g. `#main`) are not routes. */
+async function route(): Promise<void> {
+  if (location.hash !== '' && !location.hash.startsWith('#/')) return;
+  const view = slot('view');
+  const name = routeJob();
+  if (name === null) {
+    jobPage = null;
+    overview ??= new OverviewView(state);
+    overview.renderJobs();
+    overview.renderTimeline();
+    replaceChildren(view, overview.element);
+    document.title = 'Jobs · eleanor-jobs';
+    return;
+  }
+  const page = new JobPage(state, name);
+  jobPage = page;
+  replaceChildren(view, page.element);
+  document.title = `${name} · eleanor-jobs`;
+  await page.load();
+  if (jobPage === page) slot('main').focus({ preventScroll: true });
+}
+
+function renderRunnerInfo(): void {
+  const runner = state.runner;
+  if (runner === null) return;
+  replaceChildren(slot('runner-info'), `${state.jobs.size} job${state.jobs.size === 1 ? '' : 's'} · store `, el('code', {}, runner.store), ' · owner ', el('code', {}, runner.owner));
+}
+
+const STATUS_TEXT: Readonly<Record<LiveStatus, string>> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  polling: 'Updating every 5 s (live events unavailable)',
+};
+
+async function resync(): Promise<void> {
+  await state.loadJobs();
+  await state.loadRuns();
+  renderRunnerInfo();
+  await jobPage?.refreshRuns();
+}
+
+async function start(): Promise<void> {
+  state.subscribe((change) => {
+    if (change.kind === 'job') {
+      overview?.renderJobs(change.name);
+      if (jobPage !== null && (change.name === null || change.name === jobPage.name)) jobPage.renderJob();
+      if (change.name === null) overview?.scheduleTimeline();
+    } else {
+      overview?.scheduleTimeline();
+    }
+  });
+  try {
+    await state.loadJobs();
+    await state.loadRuns();
+  } catch (error) {
+    replaceChildren(slot('view'), el('p', { class: 'announcer error', role: 'alert' }, `Could not load the jobs: ${error instanceof Error ? error.message : String(error)}`));
+    return;
+  }
+  renderRunnerInfo();
+  renderTokenPanel(slot('token-slot'), state);
+  window.addEventListener('hashchange', () => void route());
+  await route();
+  connectLive({
+    onRun: (run) => {
+      state.upsertRun(run);
+      jobPage?.onRun(run);
+    },
+    onJob: (job) => state.upsertJob(job),
+    resync,
+    onStatus: (status) => {
+      const node = slot('connection');
+      node.textContent = STATUS_TEXT[status];
+      node.dataset.status = status;
+    },
+  });
+  const tick = (): void => {
+    tickClocks(slot('view'), state.now());
+    setTimeout(tick, 1_000 - (Date.now() % 1_000) + 5);
+  };
+  tick();
+  // Slide the timeline window and forget runs that left it.
+  setInterval(() => {
+    state.pruneRuns();
+    if (overview?.element.isConnected === true) overview.renderTimeline();
+  }, 5_000);
+}
+
+void start();

@@ -1,0 +1,238 @@
+/**
+ * The dashboard in headless Chromium (Debian's `chromium`, driven by playwright-core; never a
+ * browser download) against a runner with demo-like jobs. Screenshots go to
+ * `artifacts/screenshots/` (git-ignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HOSTILE_NAME, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = new URL('../../artifacts/screenshots/', import.meta.url);
+
+let fixture: DashboardFixture;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Dialogs (alert, confirm…) the page opened: an injected script would open one. */
+let dialogs: string[];
+/** Uncaught page errors and console errors (CSP violations are reported there). */
+let problems: string[];
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  fixture = await startDashboardFixture();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await fixture?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  dialogs = [];
+  problems = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+});
+
+afterEach(async () => {
+  await context.close();
+  expect(dialogs, 'dialogs opened by the page').toEqual([]);
+  expect(problems, 'page errors and console errors').toEqual([]);
+});
+
+const row = (name: string) => page.locator('table.jobs tbody tr').filter({ has: page.locator('th.job-name a', { hasText: name }) });
+
+async function openOverview(url = fixture.server.url): Promise<void> {
+  await page.goto(`${url}/`);
+  await expect.poll(() => page.locator('table.jobs tbody tr[data-job]').count()).toBe(fixture.names.length);
+  await expect.poll(() => page.locator('#connection').textContent()).toBe('Live');
+}
+
+describe('dashboard in Chromium', () => {
+  it('lists every job with its schedule, zone, state, next and last run, and draws the timeline', async () => {
+    await openOverview();
+    const names = await page.locator('table.jobs tbody th.job-name a').allTextContents();
+    expect(names).toEqual(fixture.names);
+    const headers = await page.locator('table.jobs thead th').allTextContents();
+    expect(headers).toEqual(['Job', 'Schedule', 'Zone', 'State', 'Next run', 'Last run', 'Triggers', 'Failures (24 h)', 'Actions']);
+    const report = row('run-report');
+    await expect.poll(() => report.locator('td[data-label="Schedule"]').textContent()).toBe('Every 5 minutes*/5 * * * *');
+    expect(await report.locator('td[data-label="Zone"]').textContent()).toBe('Europe/Berlin');
+    expect(await report.locator('td[data-label="State"]').textContent()).toBe('sleeping');
+    expect(await report.locator('td[data-label="Next run"] .countdown').textContent()).toMatch(/^in \d/);
+    await expect.poll(() => row('flaky-upstream').locator('td[data-label="Failures (24 h)"]').textContent()).toBe('13');
+    expect(await row('flaky-upstream').locator('td[data-label="Last run"] .error-line').textContent()).toBe('Error: upstream answered 503 Service Unavailable');
+    // One lane per job; seeded runs as bars; missed and skipped ticks marked.
+    const lanes = await page.locator('svg.timeline g.lane').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-job')));
+    expect(lanes).toEqual(fixture.names);
+    expect(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] rect.run-failed').count()).toBeGreaterThan(5);
+    expect(await page.locator('svg.timeline g.lane[data-job="run-report"] path.tick-missed').count()).toBe(2);
+    expect(await page.locator('svg.timeline g.lane[data-job="run-report"] path.tick-skipped').count()).toBe(2);
+    // The day view loads on demand.
+    await page.getByRole('button', { name: 'Last day' }).click();
+    await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last day');
+    await page.getByRole('button', { name: 'Last hour' }).click();
+    await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last hour');
+    await page.screenshot({ path: new URL('dashboard.png', SCREENSHOTS).pathname, fullPage: true });
+  });
+
+  it('moves the countdown every second', async () => {
+    await openOverview();
+    const countdown = row('flaky-upstream').locator('.countdown');
+    const first = await countdown.textContent();
+    expect(first).toMatch(/^in \d+ s$/);
+    await page.waitForTimeout(2_100);
+    const second = await countdown.textContent();
+    expect(second).toMatch(/^in \d+ s$/);
+    expect(second).not.toBe(first);
+    expect(Number(/\d+/.exec(second ?? '')?.[0])).toBeLessThan(Number(/\d+/.exec(first ?? '')?.[0]));
+  });
+
+  it('shows markup in job names and error messages as text, never running it', async () => {
+    await openOverview();
+    const hostile = row(HOSTILE_NAME);
+    expect(await hostile.locator('th.job-name a').textContent()).toBe(HOSTILE_NAME);
+    await expect.poll(() => hostile.locator('.error-line').textContent()).toBe(`Error: upstream said ${SCRIPT} & gave up`);
+    // Only the page's own module script exists; no <img> was created from the name.
+    expect(await page.locator('script').count()).toBe(1);
+    expect(await page.locator('main img').count()).toBe(0);
+    // Its job page (the name percent-encoded in the hash route).
+    await hostile.locator('th.job-name a').click();
+    await expect.poll(() => page.locator('.job-page h2').first().textContent()).toBe(HOSTILE_NAME);
+    const summary = page.locator('table.history details.error summary').first();
+    await expect.poll(() => summary.textContent()).toBe(`Error: upstream said ${SCRIPT} & gave up`);
+    await summary.click();
+    expect(await page.locator('table.history details.error pre').first().textContent()).toMatch(/^Error: upstream said <script>alert\(1\)<\/script> & gave up\n\s+at /);
+    expect(await page.locator('script').count()).toBe(1);
+    expect(await page.title()).toBe(`${HOSTILE_NAME} · eleanor-jobs`);
+  });
+
+  it('triggers a job with the token: the run appears in the list and the timeline without a reload', async () => {
+    await openOverview();
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    const manual = row('manual-export');
+    expect(await manual.locator('td[data-label="Triggers"]').textContent()).toBe('0');
+    expect(await manual.locator('td[data-label="Last run"]').textContent()).toBe('never');
+    expect(await page.locator('svg.timeline g.lane[data-job="manual-export"] rect.run').count()).toBe(0);
+
+    // Without a token, the click asks for one.
+    await manual.getByRole('button', { name: 'Trigger now: manual-export' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe('Enter the token first (top of the page).');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
+
+    // A wrong token is rejected and forgotten.
+    await page.getByLabel('Token', { exact: true }).fill('wrong');
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await manual.getByRole('button', { name: 'Trigger now: manual-export' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe('The token was rejected; enter it again.');
+    expect(await page.evaluate(() => sessionStorage.getItem('eleanor-jobs.token'))).toBeNull();
+    expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    problems.length = 0;
+
+    await page.getByLabel('Token', { exact: true }).fill(fixture.token);
+    await page.getByLabel('Token', { exact: true }).press('Enter');
+    await expect.poll(() => page.locator('.token-set').count()).toBe(1);
+    expect(page.url()).not.toContain(fixture.token);
+    await manual.getByRole('button', { name: 'Trigger now: manual-export' }).click();
+    await expect.poll(() => manual.locator('td[data-label="Triggers"]').textContent(), { timeout: 5_000 }).toBe('1');
+    await expect.poll(() => manual.locator('td[data-label="Last run"] .badge').textContent(), { timeout: 5_000 }).toBe('ok');
+    await expect.poll(() => page.locator('svg.timeline g.lane[data-job="manual-export"] rect.run-ok').count(), { timeout: 5_000 }).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+    expect(page.url()).not.toContain(fixture.token);
+    expect((await fixture.store.listRuns({ job: 'manual-export' })).map((run) => run.status)).toEqual(['ok']);
+
+    // Pause and resume, by keyboard.
+    const pause = manual.getByRole('button', { name: 'Pause: manual-export' });
+    await pause.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => manual.locator('td[data-label="State"]').textContent()).toBe('paused');
+    expect(fixture.runner.get('manual-export')?.isPaused).toBe(true);
+    // The same button (still focused) now resumes.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Resume');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => manual.locator('td[data-label="State"]').textContent()).toBe('sleeping');
+    expect(fixture.runner.get('manual-export')?.isPaused).toBe(false);
+  });
+
+  it('shows a job page: facts, duration chart, run history with errors, data model', async () => {
+    await openOverview();
+    await row('flaky-upstream').locator('th.job-name a').click();
+    await expect.poll(() => page.locator('table.history tbody tr[data-run-id]').count()).toBeGreaterThan(30);
+    expect(page.url()).toMatch(/#\/jobs\/flaky-upstream$/);
+    expect(await page.locator('svg.duration-chart rect.bar').count()).toBeGreaterThan(30);
+    expect(await page.locator('svg.duration-chart rect.bar-failed').count()).toBe(13);
+    const firstError = page.locator('table.history details.error').first();
+    expect(await firstError.evaluate((node) => (node as HTMLDetailsElement).open)).toBe(false);
+    await firstError.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await firstError.evaluate((node) => (node as HTMLDetailsElement).open)).toBe(true);
+    expect(await firstError.locator('pre').textContent()).toContain('at FlakyUpstream.execute');
+    const model = page.locator('table.model tbody tr').filter({ has: page.locator('th code', { hasText: /^retryWait$/ }) });
+    expect(await model.locator('th .field-title').textContent()).toBe('Retry Wait Time');
+    expect(await model.locator('td').first().textContent()).toBe('10');
+    await page.screenshot({ path: new URL('job-page.png', SCREENSHOTS).pathname, fullPage: false });
+
+    // A job with its own fields; its history grows live when it runs.
+    await page.goto(`${fixture.server.url}/#/jobs/manual-export`);
+    const folder = page.locator('table.model tbody tr').filter({ hasText: 'Export Folder' });
+    await expect.poll(() => folder.locator('td').first().textContent()).toBe('/var/exports');
+    expect(await folder.locator('td.description').textContent()).toBe('Where the nightly export files are written.');
+    const before = await page.locator('table.history tbody tr[data-run-id]').count();
+    fixture.runner.get('manual-export')?.triggerNow();
+    await expect.poll(() => page.locator('table.history tbody tr[data-run-id]').count(), { timeout: 5_000 }).toBe(before + 1);
+    await expect.poll(() => page.locator('table.history tbody tr[data-run-id] .badge').first().textContent(), { timeout: 5_000 }).toBe('ok');
+    await page.screenshot({ path: new URL('job-page-model.png', SCREENSHOTS).pathname, fullPage: true });
+    await page.getByRole('link', { name: 'All jobs' }).click();
+    await expect.poll(() => page.locator('table.jobs').count()).toBe(1);
+  });
+
+  it('hides the actions when the server has no token', async () => {
+    await openOverview(fixture.readOnly.url);
+    expect(await page.locator('table.jobs thead th').allTextContents()).not.toContain('Actions');
+    expect(await page.getByRole('button', { name: /Trigger now|Pause|Resume/ }).count()).toBe(0);
+    expect(await page.locator('#token').count()).toBe(0);
+    expect(await page.locator('.actions-off').textContent()).toContain('actions are off');
+    await page.goto(`${fixture.readOnly.url}/#/jobs/system-load`);
+    await expect.poll(() => page.locator('table.history tbody tr[data-run-id]').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: /Trigger now|Pause|Resume/ }).count()).toBe(0);
+  });
+
+  it('falls back to polling when live events are unavailable', async () => {
+    await page.route('**/api/events', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+    await page.goto(`${fixture.server.url}/`);
+    await expect.poll(() => page.locator('#connection').textContent()).toBe('Updating every 5 s (live events unavailable)');
+    problems.length = 0; // the refused event stream is logged as a console error
+    const manual = row('manual-export');
+    const before = Number(await manual.locator('td[data-label="Triggers"]').textContent());
+    // Keyboard focus survives the updates.
+    await manual.getByRole('button', { name: 'Pause: manual-export' }).focus();
+    fixture.runner.get('manual-export')?.triggerNow();
+    await expect.poll(() => manual.locator('td[data-label="Triggers"]').textContent(), { timeout: 12_000 }).toBe(String(before + 1));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Pause: manual-export');
+    problems.length = 0;
+  });
+
+  it('works on a narrow screen: one card per job', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openOverview();
+    const box = await row('system-load').boundingBox();
+    expect(box?.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: new URL('dashboard-narrow.png', SCREENSHOTS).pathname, fullPage: true });
+  });
+});
