@@ -94,7 +94,7 @@ class DayRules {
   /** Bit `d - 1` is set when day `d` of the month (0-11) matches. */
   mask(year: number, month: number): number {
     const days = daysInMonth(year, month);
-    const key = new Date(Date.UTC(year, month, 1)).getUTCDay() * 4 + days - 28;
+    const key = weekdayOfFirst(year, month) * 4 + days - 28;
     const known = this.#masks[key] ?? UNKNOWN_MASK;
     if (known !== UNKNOWN_MASK) return known;
     const probe = new CronDate(new Date(Date.UTC(year, month, 1)), 0);
@@ -169,8 +169,18 @@ class Compiled implements CompiledCron {
   }
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (0-11) of the Gregorian calendar. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  if (month !== 1) return MONTH_DAYS[month] ?? 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/** Weekday (0 = Sunday) of the 1st of a month (0-11); 1970-01-01 was a Thursday. */
+function weekdayOfFirst(year: number, month: number): number {
+  const days = Math.floor(Date.UTC(year, month, 1) / 86_400_000);
+  return (((days + 4) % 7) + 7) % 7;
 }
 
 /** The parts of an expression, each shared with other expressions. */
