@@ -19,6 +19,7 @@ import { CronSchedule } from '../schedule/cron-schedule.js';
 import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { baseJobFields, type BaseJobConfig, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job-fields.js';
+import { JobActivity } from './job-activity.js';
 import type { JobHooks } from './job-hooks.js';
 import { getDefaultLogger, type JobLogLevel, type JobLogger } from './job-logger.js';
 import { MODEL_VALUES, jsonSchemaOf, modelDefinitionOf, validateModel, type ModelClass, type ModelHolder } from './job-model.js';
@@ -102,7 +103,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   readonly #rootLogger: JobLogger;
   #logger: JobLogger | null = null;
   #host: JobHost | null = null;
-  #wakeup: TimerEntry | null = null;
+  #wakeup: TimerEntry<BaseJob<object>> | null = null;
   /** Who runs the hooks this (re)start: the job itself, or an isolation stand-in. */
   #hooks: JobHooks = this;
 
@@ -113,9 +114,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   #paused = false;
   #manualPending = false;
   #setupDone = false;
-  #failures = 0;
-  #missedTicks = 0;
-  #skippedTicks = 0;
+  #activity: JobActivity | null = null;
   /** Cron: the newest tick run or passed over (epoch ms). */
   #lastTick = 0;
   /** Cron: the tick the job sleeps for, or NaN when it is not sleeping for one. */
@@ -125,9 +124,6 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   /** Interval: when the latest execution ended (epoch ms). */
   #lastEnd = 0;
   #runController: AbortController | null = null;
-  #lastRunStart = Number.NaN;
-  #lastRunEnd = Number.NaN;
-  #lastRunError: Error | null = null;
   #stopListeners: StopListener[] | null = null;
 
   /**
@@ -207,22 +203,23 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
 
   /** The latest execution: start, end (null while running) and error; `null` before the first. */
   get lastRun(): LastRun | null {
-    if (Number.isNaN(this.#lastRunStart)) return null;
+    const activity = this.#activity;
+    if (activity === null || Number.isNaN(activity.lastRunStart)) return null;
     return {
-      start: new Date(this.#lastRunStart),
-      end: Number.isNaN(this.#lastRunEnd) ? null : new Date(this.#lastRunEnd),
-      error: this.#lastRunError,
+      start: new Date(activity.lastRunStart),
+      end: Number.isNaN(activity.lastRunEnd) ? null : new Date(activity.lastRunEnd),
+      error: activity.lastRunError,
     };
   }
 
   /** Cron ticks not run because the misfire policy dropped them, since construction. */
   get missedTicks(): number {
-    return this.#missedTicks;
+    return this.#activity?.missedTicks ?? 0;
   }
 
   /** Cron ticks not run because of misfire policy `skip`, since construction. */
   get skippedTicks(): number {
-    return this.#skippedTicks;
+    return this.#activity?.skippedTicks ?? 0;
   }
 
   /** The compiled cron schedule, or `null` for interval jobs. */
@@ -257,7 +254,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#stopRequested = false;
     this.#paused = false;
     this.#manualPending = false;
-    this.#failures = 0;
+    if (this.#activity !== null) this.#activity.failures = 0;
     this.#restored = false;
     this.#lastTick = Date.now();
     this.#log('info', { event: 'start', cron: this.cron, interval: this.interval }, 'job started');
@@ -531,8 +528,9 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     overCap: number,
   ): UnexecutedTicks | null {
     if (missedCount === 0 && skippedCount === 0) return null;
-    this.#missedTicks += missedCount;
-    this.#skippedTicks += skippedCount;
+    const activity = this.#recordActivity();
+    activity.missedTicks += missedCount;
+    activity.skippedTicks += skippedCount;
     if (overCap > 0) {
       this.#log('warn', { event: 'catch-up-capped', dropped: overCap, maxCatchUp: this.maxCatchUp }, `more missed ticks than maxCatchUp; ${overCap} dropped`);
     }
@@ -564,7 +562,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   /** Arms the wake-up and puts the worker to sleep. */
   #sleepUntil(dueAt: number): 'sleep' {
     this.#runController = null;
-    this.#wakeup ??= new TimerEntry(() => this.#onWake());
+    this.#wakeup ??= new TimerEntry(BaseJob.#wake, this as BaseJob<object>);
     sharedTimerQueue.schedule(this.#wakeup, dueAt);
     this.#setState('sleeping');
     return 'sleep';
@@ -573,6 +571,9 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   #cancelWakeup(): void {
     if (this.#wakeup !== null) sharedTimerQueue.cancel(this.#wakeup);
   }
+
+  /** The one wake-up callback shared by every job's timer entry (no closure per job). */
+  static readonly #wake = (job: BaseJob<object>): void => job.#onWake();
 
   /** The shared timer queue woke the job: a trigger or a retry is due. */
   #onWake(): void {
@@ -664,9 +665,10 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
 
   #beginRun(reason: TriggerReason, scheduledAt: number | null): RunContext {
     const run = new RunContext(this.#triggerCount, reason, scheduledAt, Date.now());
-    this.#lastRunStart = run.startedAtMs;
-    this.#lastRunEnd = Number.NaN;
-    this.#lastRunError = null;
+    const activity = this.#recordActivity();
+    activity.lastRunStart = run.startedAtMs;
+    activity.lastRunEnd = Number.NaN;
+    activity.lastRunError = null;
     this.#setState('running');
     if (this.#host !== null) this.#emit({ type: 'trigger', run });
     this.#log('debug', { event: 'trigger', trigger: run.trigger, reason, lateness: run.lateness }, 'job triggered');
@@ -679,7 +681,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    */
   #endRun(run: RunContext, thrown: unknown, timeoutSignal: AbortSignal | null, grant: ExecutionGrant | null): Error | null {
     const endedAt = Date.now();
-    this.#lastRunEnd = endedAt;
+    const activity = this.#recordActivity();
+    activity.lastRunEnd = endedAt;
     this.#lastEnd = endedAt;
     const timedOut = timeoutSignal?.aborted === true;
     const leaseLost = grant?.signal?.aborted === true;
@@ -691,11 +694,11 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     } else if (thrown !== undefined) {
       outcome = { status: 'failed', endedAt, error: toError(thrown) };
     } else {
-      this.#failures = 0;
+      activity.failures = 0;
       if (this.#host !== null) this.#finishWithHost(run, grant, { status: 'ok', endedAt, error: null });
       return null;
     }
-    this.#lastRunError = outcome.error;
+    activity.lastRunError = outcome.error;
     if (this.#host !== null) this.#finishWithHost(run, grant, outcome);
     if (outcome.status === 'interrupted') {
       this.#log('warn', { event: 'interrupted', trigger: run.trigger, err: outcome.error }, 'execution interrupted');
@@ -713,35 +716,46 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   /** The error path: log, shut down if set up, wait `retryWait` (or backoff), restart. */
   async #fail(error: Error, phase: 'setup' | 'execute'): Promise<void> {
     this.#runController = null;
-    this.#failures++;
-    const retryIn = this.#stopRequested ? null : retryDelaySeconds(this.#failures, this.retryWait, this.retryBackoff);
+    const activity = this.#recordActivity();
+    activity.failures++;
+    const retryIn = this.#stopRequested ? null : retryDelaySeconds(activity.failures, this.retryWait, this.retryBackoff);
     this.#log('error', { event: 'error', phase, err: error, retryIn }, `job ${phase} failed: ${error.message}`);
     this.#emit({ type: 'error', phase, error, retryIn });
     await this.#shutdownIfSetUp();
     if (this.#stopRequested || retryIn === null) return this.#end();
     this.#log('info', { event: 'retry-wait', retryIn }, `restarting in ${retryIn} s`);
-    this.#wakeup ??= new TimerEntry(() => this.#onWake());
+    this.#wakeup ??= new TimerEntry(BaseJob.#wake, this as BaseJob<object>);
     sharedTimerQueue.schedule(this.#wakeup, Date.now() + retryIn * SECOND);
     this.#setState('retrying');
   }
 
-  /** Stop path: shutdown (if set up), then end the worker. */
-  async #finish(): Promise<void> {
+  /** Stop path: shutdown (if set up), then end the worker; synchronous when shutdown is. */
+  #finish(): void | Promise<void> {
     this.#setState('stopping');
-    await this.#shutdownIfSetUp();
-    this.#end();
+    const pending = this.#shutdownIfSetUp();
+    if (pending === undefined) return this.#end();
+    return pending.then(() => this.#end());
   }
 
-  async #shutdownIfSetUp(): Promise<void> {
-    if (!this.#setupDone) return;
+  /** Runs shutdown once per successful setup; returns a promise only if shutdown returned one. */
+  #shutdownIfSetUp(): Promise<void> | undefined {
+    if (!this.#setupDone) return undefined;
     this.#setupDone = false;
+    let result: void | Promise<void>;
     try {
-      await this.#hooks.shutdown();
+      result = this.#hooks.shutdown();
     } catch (error) {
-      const failure = toError(error);
-      this.#log('error', { event: 'error', phase: 'shutdown', err: failure }, `job shutdown failed: ${failure.message}`);
-      this.#emit({ type: 'error', phase: 'shutdown', error: failure, retryIn: null });
+      this.#reportShutdownError(error);
+      return undefined;
     }
+    if (!isPromiseLike(result)) return undefined;
+    return Promise.resolve(result).then(undefined, (error: unknown) => this.#reportShutdownError(error));
+  }
+
+  #reportShutdownError(error: unknown): void {
+    const failure = toError(error);
+    this.#log('error', { event: 'error', phase: 'shutdown', err: failure }, `job shutdown failed: ${failure.message}`);
+    this.#emit({ type: 'error', phase: 'shutdown', error: failure, retryIn: null });
   }
 
   /** The worker has ended: notify waiters and the host. */
@@ -757,6 +771,11 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   }
 
   // ---- helpers ------------------------------------------------------------------------
+
+  #recordActivity(): JobActivity {
+    this.#activity ??= new JobActivity();
+    return this.#activity;
+  }
 
   #assertRunning(action: string): void {
     if (this.#state === 'stopped') throw new JobException(this.name, `cannot ${action}: the worker is not running`);

@@ -21,8 +21,11 @@ export const MAX_TIMER_WAIT_MS = 60_000;
 /**
  * A wake-up registered with a {@link TimerQueue}. Owners allocate one per purpose and reuse
  * it: scheduling an entry that is already queued moves it.
+ *
+ * The callback receives the entry's `owner`, so that many entries can share one function
+ * instead of each holding a closure (an idle job then costs no closure at all).
  */
-export class TimerEntry {
+export class TimerEntry<Owner = undefined> {
   /** Wall-clock time (epoch ms) at which {@link TimerEntry.callback} runs. */
   dueAt = 0;
   /** Position in the heap, or -1 when not queued. Owned by the queue. */
@@ -30,8 +33,14 @@ export class TimerEntry {
   /** Insertion order, to fire entries with equal due times in the order they were set. */
   sequence = 0;
 
-  /** @param callback - runs (synchronously, from the queue's timer) once the entry is due */
-  constructor(readonly callback: () => void) {}
+  /**
+   * @param callback - runs (synchronously, from the queue's timer) once the entry is due
+   * @param owner - passed to `callback`; omitted for closures that need none
+   */
+  constructor(
+    readonly callback: (owner: Owner) => void,
+    readonly owner: Owner = undefined as Owner,
+  ) {}
 
   /** Whether the entry is waiting in a queue. */
   get isQueued(): boolean {
@@ -41,7 +50,7 @@ export class TimerEntry {
 
 /** A min-heap of {@link TimerEntry} served by one Node timer. */
 export class TimerQueue {
-  readonly #heap: TimerEntry[] = [];
+  readonly #heap: TimerEntry<unknown>[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerDueAt = Number.POSITIVE_INFINITY;
   #sequence = 0;
@@ -54,18 +63,18 @@ export class TimerQueue {
   }
 
   /** Queues `entry` to run at `dueAt` (epoch ms), moving it if it is already queued. */
-  schedule(entry: TimerEntry, dueAt: number): void {
+  schedule<Owner>(entry: TimerEntry<Owner>, dueAt: number): void {
     if (entry.heapIndex !== -1) this.#removeAt(entry.heapIndex);
     entry.dueAt = dueAt;
     entry.sequence = this.#sequence++;
     entry.heapIndex = this.#heap.length;
-    this.#heap.push(entry);
+    this.#heap.push(entry as TimerEntry<unknown>);
     this.#siftUp(entry.heapIndex);
     if (!this.#firing) this.#arm();
   }
 
   /** Removes `entry` if it is queued. Returns whether it was. */
-  cancel(entry: TimerEntry): boolean {
+  cancel<Owner>(entry: TimerEntry<Owner>): boolean {
     if (entry.heapIndex === -1) return false;
     this.#removeAt(entry.heapIndex);
     if (!this.#firing) this.#arm();
@@ -82,7 +91,7 @@ export class TimerQueue {
       for (let top = this.#heap[0]; top !== undefined && top.dueAt <= now; top = this.#heap[0]) {
         this.#removeAt(0);
         try {
-          top.callback();
+          top.callback(top.owner);
         } catch (error) {
           // Callbacks belong to jobs, which handle their own errors; this is a last resort so
           // one faulty callback can neither stop the others from firing nor crash the process.
@@ -127,10 +136,10 @@ export class TimerQueue {
 
   #siftUp(index: number): void {
     const heap = this.#heap;
-    const entry = heap[index] as TimerEntry;
+    const entry = heap[index] as TimerEntry<unknown>;
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex] as TimerEntry;
+      const parent = heap[parentIndex] as TimerEntry<unknown>;
       if (!isEarlier(entry, parent)) break;
       heap[index] = parent;
       parent.heapIndex = index;
@@ -142,16 +151,16 @@ export class TimerQueue {
 
   #siftDown(index: number): void {
     const heap = this.#heap;
-    const entry = heap[index] as TimerEntry;
+    const entry = heap[index] as TimerEntry<unknown>;
     const length = heap.length;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= length) break;
       const right = left + 1;
-      const leftEntry = heap[left] as TimerEntry;
+      const leftEntry = heap[left] as TimerEntry<unknown>;
       const rightEntry = heap[right];
       const child = rightEntry !== undefined && isEarlier(rightEntry, leftEntry) ? right : left;
-      const childEntry = heap[child] as TimerEntry;
+      const childEntry = heap[child] as TimerEntry<unknown>;
       if (!isEarlier(childEntry, entry)) break;
       heap[index] = childEntry;
       childEntry.heapIndex = index;
@@ -162,7 +171,7 @@ export class TimerQueue {
   }
 }
 
-function isEarlier(a: TimerEntry, b: TimerEntry): boolean {
+function isEarlier(a: TimerEntry<unknown>, b: TimerEntry<unknown>): boolean {
   return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.sequence < b.sequence);
 }
 
