@@ -69,3 +69,6 @@ export { startHttpServer, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, type HttpServerO
 export { HttpError, json, text, type HttpMethod, type HttpResponse, type HttpRoute, type RouteContext } from './http/http-route.js';
 export { jobView, runView, describeSchedule, type JobDetailView, type JobView, type RunView } from './http/views.js';
 export type { ActionResponse, JobsResponse, RunsResponse } from './http/api-routes.js';
+export { JobThreadError, type ThreadFailure } from './isolation/job-thread-error.js';
+export type { ThreadJobClass } from './isolation/job-class-location.js';
+export { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.js';

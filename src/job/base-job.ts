@@ -13,6 +13,7 @@
  */
 import { JobException } from '../errors/job-exception.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
+import { locateJobClass } from '../isolation/job-class-location.js';
 import { ThreadHooks } from '../isolation/thread-hooks.js';
 import type { ConfigIssue } from '../errors/job-config-error.js';
 import { CronSchedule } from '../schedule/cron-schedule.js';
@@ -142,6 +143,13 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       schedule = checked.schedule;
       if (logger !== undefined && !isLogger(logger)) {
         checked.issues.push({ field: 'logger', value: logger, message: 'expected a pino-compatible logger (child, debug, info, warn, error)' });
+      }
+      if (candidate.isolation === 'thread') {
+        try {
+          locateJobClass(String(candidate.name), jobClass);
+        } catch (error) {
+          checked.issues.push({ field: 'isolation', value: 'thread', message: toError(error).message });
+        }
       }
       return checked.issues;
     });

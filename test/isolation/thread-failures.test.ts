@@ -4,7 +4,7 @@
  * `retryWait` and restarts in a fresh worker; the process and the other jobs go on.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BaseJob } from '../../src/index.js';
+import { BaseJob, JobConfigError } from '../../src/index.js';
 import { JobThreadError } from '../../src/isolation/job-thread-error.js';
 import { sharedTimerQueue } from '../../src/time/timer-queue.js';
 import { CaptureLogger, type CapturedEntry } from '../helpers/capture-logger.js';
@@ -138,21 +138,20 @@ describe('a job that cannot run in a thread', () => {
     return errorEntries(capture, 'setup')[0]?.bindings.err as Error;
   }
 
-  it('names the job and the missing static moduleUrl', async () => {
+  it('is refused at construction when the class has no static moduleUrl', () => {
     class Local extends BaseJob {
       execute(): void {}
     }
-    const capture = new CaptureLogger();
-    const error = await setupError(new Local({ name: 'no-url', interval: 1, isolation: 'thread', logger: capture }), capture);
-    expect(error.message).toBe(
-      `Job "no-url": isolation 'thread' needs to know where class Local lives: declare \`static moduleUrl = import.meta.url\` in Local, and export the class from that module`,
+    const construct = () => new Local({ name: 'no-url', interval: 1, isolation: 'thread' });
+    expect(construct).toThrow(JobConfigError);
+    expect(construct).toThrow(
+      `isolation: Job "no-url": isolation 'thread' needs to know where class Local lives: declare \`static moduleUrl = import.meta.url\` in Local, and export the class from that module (got "thread" (string))`,
     );
   });
 
-  it('refuses an inherited moduleUrl', async () => {
-    const capture = new CaptureLogger();
-    const error = await setupError(new InheritingJob({ name: 'inherits', interval: 1, isolation: 'thread', logger: capture }), capture);
-    expect(error.message).toMatch(/declare `static moduleUrl = import.meta.url` in InheritingJob \(the inherited one points at the parent class's module\)/);
+  it('is refused at construction when moduleUrl is only inherited', () => {
+    const construct = () => new InheritingJob({ name: 'inherits', interval: 1, isolation: 'thread' });
+    expect(construct).toThrow(/declare `static moduleUrl = import.meta.url` in InheritingJob \(the inherited one points at the parent class's module\)/);
   });
 
   it('names the missing export', async () => {
