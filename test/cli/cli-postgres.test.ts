@@ -30,7 +30,7 @@ describe('eleanor-jobs run on PostgreSQL', () => {
       const url = await cli.url();
       expect((await cli.waitForLog('runner-start')).store).toBe('postgres');
       await eventually(async () => {
-        const { runs } = (await (await fetch(`${url}/api/jobs/tick/runs`)).json()) as RunsResponse;
+        const { runs } = (await (await fetch(`${url}/api/jobs/tick/runs`, { signal: AbortSignal.timeout(10_000) })).json()) as RunsResponse;
         return runs.filter((run) => run.status === 'ok').length >= 3 ? true : undefined;
       });
       cli.child.kill('SIGTERM');
@@ -41,7 +41,7 @@ describe('eleanor-jobs run on PostgreSQL', () => {
     const history = await runCli(['history', 'tick', '-n', '2', '--store', storeUrl], dir);
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/^tick: \d+ trigger\(s\) in all; latest 2 run\(s\), newest first\n/);
-  }, 60_000);
+  }, 180_000);
 
   it('reports an unreachable server in one line, without the password', async () => {
     const result = await runCli(['history', 'tick', '--store', 'postgres://someone:hunter2@127.0.0.1:1/nowhere'], tempDir());

@@ -42,7 +42,7 @@ function start(dir: string, args: readonly string[], env: Record<string, string>
 }
 
 async function runs(url: string, job: string): Promise<RunView[]> {
-  const response = await fetch(`${url}/api/jobs/${job}/runs?limit=1000`);
+  const response = await fetch(`${url}/api/jobs/${job}/runs?limit=1000`, { signal: AbortSignal.timeout(10_000) });
   return ((await response.json()) as RunsResponse).runs;
 }
 
@@ -54,9 +54,9 @@ describe('eleanor-jobs run', () => {
     const cli = start(dir, [module, '--store', store, '--shutdown-timeout', '5'], { ELEANOR_TOKEN: 'from-env' });
     const url = await cli.url();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    await eventually(async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
-    expect((await fetch(`${url}/api/jobs/slow/trigger`, { method: 'POST', headers: { authorization: 'Bearer from-env' } })).status).toBe(202);
+    expect((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
+    await eventually(async () => ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) })).status === 200 ? true : undefined));
+    expect((await fetch(`${url}/api/jobs/slow/trigger`, { method: 'POST', headers: { authorization: 'Bearer from-env' }, signal: AbortSignal.timeout(10_000) })).status).toBe(202);
     await eventually(async () => ((await runs(url, 'tick')).filter((run) => run.status === 'ok').length >= 3 ? true : undefined));
 
     const stopAt = Date.now();
@@ -76,7 +76,7 @@ describe('eleanor-jobs run', () => {
     expect(lines[1]).toMatch(/^ID\s+STATUS\s+TICK\s+STARTED\s+DURATION\s+TRIGGER\s+OWNER\s+ERROR$/);
     expect(lines.slice(2)).toHaveLength(3);
     expect(lines.slice(2).every((line) => /\bok\b/.test(line))).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('after SIGKILL and a restart keeps every recorded run, marks the interrupted one, and counts on', async () => {
     const dir = tempDir();
@@ -127,7 +127,7 @@ describe('eleanor-jobs run', () => {
 
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-  }, 90_000);
+  }, 180_000);
 
   it('exits non-zero when a job does not stop within the shutdown timeout', async () => {
     const dir = tempDir();
@@ -141,7 +141,7 @@ describe('eleanor-jobs run', () => {
     expect(result.code).toBe(1);
     expect(Date.now() - stopAt).toBeLessThan(5_000);
     expect(cli.logs().find((line) => line.event === 'runner-stop')).toMatchObject({ notStopped: ['stubborn'] });
-  }, 60_000);
+  }, 180_000);
 
   it('exits at once with 130 on a second signal', async () => {
     const dir = tempDir();
@@ -157,5 +157,5 @@ describe('eleanor-jobs run', () => {
     expect(result.code).toBe(130);
     expect(Date.now() - secondAt).toBeLessThan(2_000);
     expect(cli.logs().some((line) => line.event === 'forced-exit')).toBe(true);
-  }, 60_000);
+  }, 180_000);
 });
