@@ -51,6 +51,12 @@ export interface PostgresStoreOptions {
   readonly clock?: Clock;
   /** How long to wait for a new connection before failing, in ms. Default 10,000. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Milliseconds a statement may take before it rejects and its connection is dropped, so a
+   * silent network partition surfaces as an error instead of a hang. Keep it below the
+   * runner's lease TTL. Default 10,000.
+   */
+  readonly queryTimeoutMs?: number;
   /** `application_name` of the connections (visible in `pg_stat_activity`). Default `eleanor-jobs`. */
   readonly applicationName?: string;
   /**
@@ -110,11 +116,11 @@ export class PostgresStore implements JobStore {
     if (!Number.isInteger(poolSize) || poolSize < 1) {
       throw new TypeError(`PostgresStore option "poolSize" must be a positive integer, got ${String(options.poolSize)}.`);
     }
-    const timeout = options.connectionTimeoutMs ?? 10_000;
-    if (!Number.isFinite(timeout) || timeout <= 0) {
-      throw new TypeError(
-        `PostgresStore option "connectionTimeoutMs" must be a positive number, got ${String(options.connectionTimeoutMs)}.`,
-      );
+    for (const option of ['connectionTimeoutMs', 'queryTimeoutMs'] as const) {
+      const value = options[option] ?? 10_000;
+      if (!Number.isFinite(value) || value <= 0) {
+        throw new TypeError(`PostgresStore option "${option}" must be a positive number, got ${String(options[option])}.`);
+      }
     }
     this.#options = options;
     this.#maxResends = poolSize;
@@ -170,7 +176,12 @@ export class PostgresStore implements JobStore {
       max: this.#options.poolSize ?? 10,
       connectionTimeoutMillis: this.#options.connectionTimeoutMs ?? 10_000,
       idleTimeoutMillis: 30_000,
+      // A statement on a silently dead connection (a network partition: no reset, no error)
+      // would otherwise wait for TCP to give up, minutes or hours, holding a claim or a lease
+      // renewal hostage. The client that timed out is discarded.
+      query_timeout: this.#options.queryTimeoutMs ?? 10_000,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       application_name: this.#options.applicationName ?? 'eleanor-jobs',
     });
     // An idle client's error (server restart, pg_terminate_backend, network) must never crash
