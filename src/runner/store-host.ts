@@ -31,6 +31,12 @@ import { LeaseLostError } from './lease-lost-error.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
+/**
+ * A lease counts as lost this long before it would expire unconfirmed (a tenth of its length,
+ * at most 500 ms), so that an execution stops before another replica may take the job over.
+ */
+const expiryMargin = (leaseMs: number): number => Math.min(leaseMs / 10, 500);
+
 /** Default of {@link StoreHostOptions.pruneEvery}. */
 export const DEFAULT_PRUNE_EVERY = 50;
 
@@ -76,9 +82,15 @@ interface JobSlot {
   fence: number | null;
   /** Changes whenever the lease is claimed or given up, so stale renewals are ignored. */
   epoch: number;
-  /** When the store last confirmed the lease (local clock). */
+  /**
+   * When the newest request the store confirmed the lease with was sent (local clock): the
+   * lease is live until at least this plus the lease length.
+   */
   confirmedAt: number;
-  renewing: boolean;
+  /** Fires shortly before the lease would expire unconfirmed: the lease then counts as lost. */
+  readonly deadline: TimerEntry;
+  /** When the renewal in flight was sent, or `NaN` when none is. */
+  renewSentAt: number;
   run: ActiveRun | null;
   /** The previous claim rejected: its commit may or may not have happened. */
   claimInDoubt: boolean;
@@ -140,6 +152,7 @@ export class StoreHost implements JobHost {
     const unexecuted = request.unexecuted;
     let claim: RunClaim | null;
     const startedAt = Math.max(request.startedAt, Date.now());
+    const sentAt = Date.now();
     try {
       claim = await this.#store.claimRun({
         job: job.name,
@@ -160,7 +173,7 @@ export class StoreHost implements JobHost {
       return null;
     }
     if (unexecuted !== null) this.#countWrite(slot);
-    this.#holdLease(slot, claim.fence);
+    this.#holdLease(slot, claim.fence, sentAt);
     const controller = new AbortController();
     const grant: ExecutionGrant = { trigger: claim.trigger, signal: controller.signal };
     const record: RunRecord = {
@@ -254,6 +267,7 @@ export class StoreHost implements JobHost {
   close(): void {
     this.#closed = true;
     sharedTimerQueue.cancel(this.#renewal);
+    for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
   }
 
   async #yieldWhenBusy(): Promise<void> {
@@ -315,18 +329,35 @@ export class StoreHost implements JobHost {
     }
   }
 
-  #holdLease(slot: JobSlot, fence: number): void {
+  /** Records a lease taken with a request sent at `sentAt`, and keeps it renewed. */
+  #holdLease(slot: JobSlot, fence: number, sentAt: number): void {
     slot.fence = fence;
     slot.epoch++;
-    slot.confirmedAt = Date.now();
+    slot.confirmedAt = Number.NEGATIVE_INFINITY;
     this.#held.add(slot);
+    this.#confirm(slot, sentAt);
     if (!this.#closed && !this.#renewal.isQueued) sharedTimerQueue.schedule(this.#renewal, Date.now() + this.#leaseMs / 3);
+  }
+
+  /** The store confirmed the lease with a request sent at `sentAt`: move the deadline. */
+  #confirm(slot: JobSlot, sentAt: number): void {
+    if (sentAt <= slot.confirmedAt) return;
+    slot.confirmedAt = sentAt;
+    if (!this.#closed) sharedTimerQueue.schedule(slot.deadline, sentAt + this.#leaseMs - expiryMargin(this.#leaseMs));
   }
 
   #dropLease(slot: JobSlot): void {
     slot.fence = null;
     slot.epoch++;
     this.#held.delete(slot);
+    sharedTimerQueue.cancel(slot.deadline);
+  }
+
+  /** No renewal was confirmed in time (rejected, or still unanswered): the lease is lost. */
+  #onDeadline(slot: JobSlot): void {
+    if (slot.fence === null) return;
+    this.#logger.warn({ job: slot.name, event: 'lease-expired', running: slot.run !== null }, 'the store did not confirm the lease before it expired; it counts as lost');
+    this.#loseLease(slot, slot.run, 'the store could not confirm it before it expired');
   }
 
   /** Runs `work` after the job's previous finish/release work, tracked for {@link drain}. */
@@ -364,13 +395,19 @@ export class StoreHost implements JobHost {
 
   // ---- lease renewal ------------------------------------------------------------------
 
-  /** Renews every held lease; re-arms while any is held. */
+  /**
+   * Renews every held lease; re-arms while any is held. A renewal still unanswered after one
+   * period does not hold back the next one (a request on a stalled connection may never
+   * answer; the deadline, not the answer, decides when the lease counts as lost).
+   */
   async #renewAll(): Promise<void> {
     if (this.#closed || this.#held.size === 0) return;
-    sharedTimerQueue.schedule(this.#renewal, Date.now() + this.#leaseMs / 3);
+    const period = this.#leaseMs / 3;
+    const now = Date.now();
+    sharedTimerQueue.schedule(this.#renewal, now + period);
     const renewals: Promise<void>[] = [];
     for (const slot of this.#held) {
-      if (slot.fence !== null && !slot.renewing) renewals.push(this.#renew(slot, slot.fence));
+      if (slot.fence !== null && !(now - slot.renewSentAt < period)) renewals.push(this.#renew(slot, slot.fence));
     }
     await Promise.all(renewals);
   }
@@ -383,27 +420,27 @@ export class StoreHost implements JobHost {
   async #renew(slot: JobSlot, fence: number): Promise<void> {
     const epoch = slot.epoch;
     const run = slot.run;
-    slot.renewing = true;
+    const sentAt = Date.now();
+    slot.renewSentAt = sentAt;
     try {
       if (run !== null || !slot.keepsLease) {
         const held = await this.#store.renewLease(slot.name, this.#owner, fence, this.#leaseMs);
         if (slot.epoch !== epoch) return;
-        if (held) slot.confirmedAt = Date.now();
+        if (held) this.#confirm(slot, sentAt);
         else this.#loseLease(slot, run, 'another holder has it, or it expired');
       } else {
         const taken = await this.#store.acquireLease(slot.name, this.#owner, this.#leaseMs);
         if (slot.epoch !== epoch || slot.run !== null) return;
         if (taken === null) this.#dropLease(slot);
-        else this.#holdLease(slot, taken);
+        else if (taken === fence) this.#confirm(slot, sentAt);
+        else this.#holdLease(slot, taken, sentAt);
       }
     } catch (error) {
       if (slot.epoch !== epoch) return;
       const failure = toError(error);
-      const expired = Date.now() - slot.confirmedAt >= this.#leaseMs;
-      this.#logger.warn({ job: slot.name, event: 'renew-failed', expired, err: failure }, `renewing the lease failed: ${failure.message}`);
-      if (expired) this.#loseLease(slot, run, 'the store could not confirm it before it expired');
+      this.#logger.warn({ job: slot.name, event: 'renew-failed', err: failure }, `renewing the lease failed: ${failure.message}`);
     } finally {
-      slot.renewing = false;
+      if (slot.renewSentAt === sentAt) slot.renewSentAt = Number.NaN;
     }
   }
 
@@ -415,19 +452,22 @@ export class StoreHost implements JobHost {
   #slot(job: HostedJob): JobSlot {
     let slot = this.#slots.get(job.name);
     if (slot === undefined) {
-      slot = {
+      const deadline = new TimerEntry(() => this.#onDeadline(created));
+      const created: JobSlot = {
         name: job.name,
         keepsLease: job.cron === null,
         fence: null,
         epoch: 0,
-        confirmedAt: 0,
-        renewing: false,
+        confirmedAt: Number.NEGATIVE_INFINITY,
+        deadline,
+        renewSentAt: Number.NaN,
         run: null,
         claimInDoubt: false,
         stopping: false,
         writesSincePrune: -1,
         settled: Promise.resolve(),
       };
+      slot = created;
       this.#slots.set(job.name, slot);
     }
     return slot;

@@ -125,16 +125,47 @@ describe('StoreHost', () => {
     expect(store.callsOf('releaseLease')).toHaveLength(0);
   });
 
+  /** The lease counts as lost a tenth of its length (at most 500 ms) before it expires unconfirmed. */
+  const LOST_AFTER = LEASE_MS - Math.min(LEASE_MS / 10, 500);
+
   it('aborts the execution when the store cannot confirm the lease before it expires', async () => {
     const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
     store.failNext.set('renewLease', 100);
-    await vi.advanceTimersByTimeAsync(LEASE_MS - 100);
+    await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(100);
     expect(grant?.signal?.aborted).toBe(true);
-    expect(logger.events('renew-failed').length).toBeGreaterThanOrEqual(3);
+    expect(grant?.signal?.reason).toBeInstanceOf(LeaseLostError);
+    expect(logger.events('renew-failed')).toHaveLength(2);
+    expect(logger.events('lease-expired')).toHaveLength(1);
     store.failNext.clear();
     await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
+  });
+
+  it('aborts the execution when renewals never answer (a stalled connection), and keeps sending them', async () => {
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    store.renewStalled = true;
+    await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
+    expect(grant?.signal?.aborted).toBe(false);
+    expect(store.callsOf('renewLease')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(grant?.signal?.aborted).toBe(true);
+    await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
+    await vi.advanceTimersByTimeAsync(LEASE_MS * 2);
+    expect(store.callsOf('renewLease')).toHaveLength(2);
+  });
+
+  it('keeps a lease whose renewals answer slowly but in time', async () => {
+    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const renew = store.renewLease.bind(store);
+    store.renewLease = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS / 2));
+      return renew(...args);
+    };
+    await vi.advanceTimersByTimeAsync(LEASE_MS * 4);
+    expect(grant?.signal?.aborted).toBe(false);
+    await host.finish(cronJob, grant!, ok());
+    await vi.advanceTimersByTimeAsync(LEASE_MS);
   });
 
   it('re-sends a claim whose outcome is unknown with retry: true, once', async () => {
