@@ -1,36 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobException } from '../../src/index.js';
 import { sharedTimerQueue } from '../../src/time/timer-queue.js';
+import { REFERENCE, SECOND, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 
-const SECOND = 1000;
-const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
-
 failOnLeakedJobs();
-
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
-  unhandled.length = 0;
-  process.on('unhandledRejection', onUnhandled);
-});
-
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-  vi.useRealTimers();
-  expect(unhandled, 'unhandled rejections').toEqual([]);
-});
-
-async function stop(job: RecordingJob): Promise<void> {
-  job.requestStop();
-  const done = job.waitUntilDone();
-  await vi.runOnlyPendingTimersAsync();
-  await done;
-}
+useFakeTime();
 
 describe('an interval job', () => {
   it('runs setup, then triggers interval seconds after each execution ended', async () => {
@@ -40,7 +15,7 @@ describe('an interval job', () => {
     expect(job.times('setup', REFERENCE)).toEqual([0]);
     expect(job.times('execute', REFERENCE)).toEqual([1000, 2500, 4000]);
     expect(job.triggerCount).toBe(3);
-    await stop(job);
+    await stopAndWait(job);
     expect(job.sequence().at(-1)).toBe('shutdown');
   });
 
@@ -49,7 +24,7 @@ describe('an interval job', () => {
     job.start();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(job.calls.find((call) => call.hook === 'execute')?.run?.trigger).toBe(42);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('triggers at once on start with triggerOnStart', async () => {
@@ -60,7 +35,7 @@ describe('an interval job', () => {
     expect(job.calls[1]?.run?.reason).toBe('start');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(job.times('execute', REFERENCE)).toEqual([0, 10_000]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('reports how late each execution started against the previous end plus the interval', async () => {
@@ -70,7 +45,7 @@ describe('an interval job', () => {
     const run = job.calls.find((call) => call.hook === 'execute')?.run;
     expect(run?.scheduledAt?.getTime()).toBe(REFERENCE + 2_000);
     expect(run?.lateness).toBe(0);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('fires a 30-day interval at the right time despite the timer limit', async () => {
@@ -81,7 +56,7 @@ describe('an interval job', () => {
     expect(job.nextRunAt?.getTime()).toBe(REFERENCE + 30 * 86_400 * SECOND);
     await vi.advanceTimersByTimeAsync(1);
     expect(job.times('execute', REFERENCE)).toEqual([30 * 86_400 * SECOND]);
-    await stop(job);
+    await stopAndWait(job);
   });
 });
 
@@ -103,7 +78,7 @@ describe('errors', () => {
     expect(job.times('setup', REFERENCE)).toEqual([0, 5_000]);
     expect(job.times('execute', REFERENCE)).toEqual([0, 5_000]);
     expect(job.lastRun?.error).toBeNull();
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('do not run shutdown when setup failed', async () => {
@@ -115,7 +90,7 @@ describe('errors', () => {
     expect(job.sequence()).toEqual(['setup', 'setup']);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(job.count('execute')).toBe(1);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('keep lastRun.error of the failed execution', async () => {
@@ -125,14 +100,14 @@ describe('errors', () => {
     expect(job.lastRun?.start.getTime()).toBe(REFERENCE + 1_000);
     expect(job.lastRun?.end?.getTime()).toBe(REFERENCE + 1_250);
     expect(job.lastRun?.error?.message).toBe('execute 1 failed');
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('from shutdown during a stop are logged and the worker still ends', async () => {
     const job = new RecordingJob({ name: 'bad-shutdown', interval: 1 }, { failShutdown: true });
     job.start();
     await vi.advanceTimersByTimeAsync(0);
-    await stop(job);
+    await stopAndWait(job);
     expect(job.isRunning).toBe(false);
     expect(job.capture.entries.some((entry) => entry.level === 'error' && entry.bindings.phase === 'shutdown')).toBe(true);
   });
@@ -148,7 +123,7 @@ describe('errors', () => {
     await vi.advanceTimersByTimeAsync(3_000);
     expect(job.lastRun?.error).toBeInstanceOf(Error);
     expect(job.lastRun?.error?.message).toContain('a string, not an Error');
-    await stop(job);
+    await stopAndWait(job);
   });
 });
 
@@ -158,12 +133,12 @@ describe('controls', () => {
     job.start();
     expect(() => job.start()).toThrow(JobException);
     await vi.advanceTimersByTimeAsync(1_000);
-    await stop(job);
+    await stopAndWait(job);
     job.start();
     expect(job.isRunning).toBe(true);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(job.count('setup')).toBe(2);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('start throws while the worker is stopping', async () => {
@@ -277,7 +252,7 @@ describe('logging', () => {
     const job = new RecordingJob({ name: 'talkative', interval: 1 });
     job.start();
     await vi.advanceTimersByTimeAsync(1_000);
-    await stop(job);
+    await stopAndWait(job);
     const events = job.capture.entries.map((entry) => [entry.level, entry.bindings.event, entry.bindings.job]);
     expect(events).toEqual([
       ['info', 'start', 'talkative'],

@@ -1,27 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { REFERENCE, MINUTE, HOUR, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
-
 failOnLeakedJobs();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-async function stop(job: RecordingJob): Promise<void> {
-  job.requestStop();
-  const done = job.waitUntilDone();
-  await vi.runOnlyPendingTimersAsync();
-  await done;
-}
+useFakeTime();
 
 describe('a cron job', () => {
   it('triggers on each tick of its schedule, in its time zone', async () => {
@@ -33,7 +15,7 @@ describe('a cron job', () => {
     expect(run?.reason).toBe('schedule');
     expect(run?.scheduledAt?.toISOString()).toBe('2026-01-05T12:30:00.000Z');
     expect(job.nextRunAt?.toISOString()).toBe('2026-01-05T15:30:00.000Z');
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('fires a yearly cron at its instant despite the timer limit', async () => {
@@ -44,7 +26,7 @@ describe('a cron job', () => {
     expect(job.count('execute')).toBe(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(job.times('execute', 0)).toEqual([march]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('never fires before its time when the wall clock steps backwards, nor repeats a tick', async () => {
@@ -58,7 +40,7 @@ describe('a cron job', () => {
     expect(job.times('execute', REFERENCE)).toEqual([HOUR]);
     await vi.advanceTimersByTimeAsync(30 * MINUTE);
     expect(job.times('execute', REFERENCE)).toEqual([HOUR, 2 * HOUR]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('treats a forward clock jump as missed ticks under the misfire policy', async () => {
@@ -74,7 +56,7 @@ describe('a cron job', () => {
     expect(runs[0]?.lateness).toBeGreaterThanOrEqual(10 * 60);
     expect(job.missedTicks).toBe(4);
     expect(job.capture.events('missed')[0]?.bindings).toMatchObject({ job: 'jump', count: 4 });
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('skips every missed tick with misfire skip after a suspend', async () => {
@@ -86,7 +68,7 @@ describe('a cron job', () => {
     expect(job.skippedTicks).toBe(1);
     await vi.advanceTimersByTimeAsync(12 * HOUR);
     expect(job.count('execute')).toBe(1);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('drops missed ticks older than misfireGrace', async () => {
@@ -97,7 +79,7 @@ describe('a cron job', () => {
     const ticks = job.calls.filter((call) => call.hook === 'execute').map((call) => call.run?.scheduledAt?.getTime());
     expect(ticks).toEqual([REFERENCE + 3 * HOUR, REFERENCE + 4 * HOUR]);
     expect(job.missedTicks).toBe(2);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   describe('with a one-second cron and executions of 2.5 s', () => {
@@ -106,7 +88,7 @@ describe('a cron job', () => {
       job.start();
       await vi.advanceTimersByTimeAsync(11_000);
       const times = job.times('execute', REFERENCE);
-      await stop(job);
+      await stopAndWait(job);
       return times;
     }
 
@@ -132,6 +114,6 @@ describe('a cron job', () => {
     expect(ticks).toEqual([REFERENCE + 40 * MINUTE, REFERENCE + 50 * MINUTE, REFERENCE + 60 * MINUTE]);
     expect(job.missedTicks).toBe(3);
     expect(job.capture.events('catch-up-capped')).toHaveLength(1);
-    await stop(job);
+    await stopAndWait(job);
   });
 });

@@ -1,26 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobException, JobTimeoutError, retryDelaySeconds } from '../../src/index.js';
+import { REFERENCE, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 
-const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
-
 failOnLeakedJobs();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
-
-async function stop(job: RecordingJob): Promise<void> {
-  job.requestStop();
-  const done = job.waitUntilDone();
-  await vi.runOnlyPendingTimersAsync();
-  await done;
-}
+useFakeTime();
 
 describe('timeout', () => {
   it('aborts the signal, fails the run with JobTimeoutError and retries after retryWait', async () => {
@@ -36,7 +20,7 @@ describe('timeout', () => {
     expect(job.state).toBe('retrying');
     await vi.advanceTimersByTimeAsync(5_000);
     expect(job.times('setup', REFERENCE)).toEqual([0, 8_000]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('does not fire for executions that finish in time', async () => {
@@ -45,7 +29,7 @@ describe('timeout', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(job.signals.every((signal) => !signal.aborted)).toBe(true);
     expect(job.lastRun?.error ?? null).toBeNull();
-    await stop(job);
+    await stopAndWait(job);
   });
 });
 
@@ -59,7 +43,7 @@ describe('retryBackoff', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     const waits = job.capture.events('retry-wait').map((entry) => entry.bindings.retryIn);
     expect(waits.slice(0, 5)).toEqual([1, 2, 4, 5, 1]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('keeps the seed\'s fixed wait without backoff', () => {
@@ -80,7 +64,7 @@ describe('jitter', () => {
     job.start();
     await vi.advanceTimersByTimeAsync(30_000);
     expect(job.times('execute', REFERENCE)).toEqual([12_000, 24_000]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('delays cron ticks and reports lateness against the jittered time', async () => {
@@ -91,7 +75,7 @@ describe('jitter', () => {
     expect(job.times('execute', REFERENCE)).toEqual([3_600_000 + 15_000, 7_200_000 + 15_000]);
     expect(job.calls.find((call) => call.hook === 'execute')?.run?.lateness).toBe(0);
     expect(job.skippedTicks).toBe(0);
-    await stop(job);
+    await stopAndWait(job);
   });
 });
 
@@ -108,7 +92,7 @@ describe('pause, resume and triggerNow', () => {
     job.resume();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(job.times('execute', REFERENCE)).toEqual([1_000, 12_000]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('pause during an execution lets it finish, then idles', async () => {
@@ -120,7 +104,7 @@ describe('pause, resume and triggerNow', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(job.state).toBe('paused');
     expect(job.count('execute')).toBe(1);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('triggerNow runs one counted trigger at once when sleeping, even when paused', async () => {
@@ -137,7 +121,7 @@ describe('pause, resume and triggerNow', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(job.count('execute')).toBe(2);
     expect(job.state).toBe('paused');
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('triggerNow during an execution runs right after it', async () => {
@@ -147,7 +131,7 @@ describe('pause, resume and triggerNow', () => {
     job.triggerNow();
     await vi.advanceTimersByTimeAsync(500);
     expect(job.times('execute', REFERENCE)).toEqual([60_000, 61_000]);
-    await stop(job);
+    await stopAndWait(job);
   });
 
   it('refuse to act on a job that is not running', () => {
