@@ -632,7 +632,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     unexecuted: UnexecutedTicks | null,
   ): Promise<Error | 'sleep' | null> {
     if (this.#host === null) return this.#executeLocal(reason, scheduledAt);
-    let grant: ExecutionGrant | null;
+    let grant: ExecutionGrant | 'busy' | null;
     try {
       grant = await this.#host.claim(this, { reason, tickAt, startedAt: Date.now(), unexecuted });
     } catch (error) {
@@ -642,6 +642,13 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
       this.#followingTick = Number.NaN;
       if (reason === 'manual') this.#manualPending = true;
+      return this.#sleepUntil(Date.now() + this.#host.pollMs);
+    }
+    if (grant === 'busy') {
+      // Another replica holds the job (overrunning, or dead until its lease lapses): keep
+      // the tick unclaimed and ask again after a poll; it is then judged by the misfire policy.
+      if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
+      this.#followingTick = Number.NaN;
       return this.#sleepUntil(Date.now() + this.#host.pollMs);
     }
     if (grant === null) {

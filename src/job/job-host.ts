@@ -79,8 +79,13 @@ export interface JobHost {
   readonly pollMs: number;
   /** Called once per `start()`, before `setup()`. */
   restore(job: HostedJob): Promise<RestoredJobState | null>;
-  /** Asks to run one execution; `null` means not here (another replica has it). */
-  claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | null>;
+  /**
+   * Asks to run one execution. `null`: not here, another replica has it (the tick is taken).
+   * `'busy'`: not now, another replica holds the job (an execution overrunning, or a dead
+   * replica's lease not yet lapsed); the job keeps the tick unclaimed and asks again after
+   * {@link JobHost.pollMs}, so overdue ticks then go through the misfire policy.
+   */
+  claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null>;
   /** Reports how a granted execution ended. */
   finish(job: HostedJob, grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void>;
   /** Records ticks that will not execute when no execution follows them. */

@@ -144,7 +144,7 @@ export class StoreHost implements JobHost {
   }
 
   /** {@inheritDoc JobHost.claim} */
-  async claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | null> {
+  async claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null> {
     const slot = this.#slot(job);
     if (job.interval === 0) await this.#yieldWhenBusy();
     await slot.settled;
@@ -170,7 +170,7 @@ export class StoreHost implements JobHost {
     slot.claimInDoubt = false;
     if (claim === null) {
       this.#dropLease(slot);
-      return null;
+      return request.tickAt === null ? null : this.#whyRefused(job.name, request.tickAt);
     }
     if (unexecuted !== null) this.#countWrite(slot);
     this.#holdLease(slot, claim.fence, sentAt);
@@ -194,6 +194,15 @@ export class StoreHost implements JobHost {
       return null;
     }
     return grant;
+  }
+
+  /**
+   * A refused tick claim means either that the tick is taken (the mark reached it: another
+   * replica claimed it) or that another owner's live lease blocked it (`'busy'`: ask again).
+   */
+  async #whyRefused(job: string, tickAt: number): Promise<'busy' | null> {
+    const state = await this.#store.loadState(job);
+    return state?.lastTickAt != null && state.lastTickAt >= tickAt ? null : 'busy';
   }
 
   /** {@inheritDoc JobHost.finish} */

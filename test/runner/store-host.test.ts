@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ExecutionOutcome, HostedJob } from '../../src/job/job-host.js';
+import type { ExecutionGrant, ExecutionOutcome, HostedJob } from '../../src/job/job-host.js';
 import { RunContext } from '../../src/job/run-context.js';
 import { LeaseLostError } from '../../src/runner/lease-lost-error.js';
 import type { RunnerEventMap } from '../../src/runner/runner-events.js';
@@ -28,6 +28,12 @@ function makeHost(options: { retention?: number; pruneEvery?: number } = {}): St
 
 const ok = (): ExecutionOutcome => ({ status: 'ok', endedAt: Date.now(), error: null });
 
+/** The grant of a claim that must have been granted. */
+function asGrant(result: ExecutionGrant | 'busy' | null): ExecutionGrant {
+  if (result === null || result === 'busy') throw new Error(`expected a grant, got ${String(result)}`);
+  return result;
+}
+
 beforeEach(async () => {
   vi.useFakeTimers({ now: REFERENCE, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
   store = new ScriptedStore();
@@ -47,8 +53,8 @@ afterEach(async () => {
 describe('StoreHost', () => {
   it('restores nothing for a new job, then the stored trigger count and mark', async () => {
     expect(await host.restore(cronJob)).toBeNull();
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
-    await host.finish(cronJob, grant!, ok());
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    await host.finish(cronJob, grant, ok());
     expect(await host.restore(cronJob)).toEqual({ triggerCount: 1, lastTickAt: REFERENCE });
   });
 
@@ -56,12 +62,12 @@ describe('StoreHost', () => {
     const seen: string[] = [];
     events.on('run:start', ({ run }) => seen.push(`start ${run.status} ${run.trigger}`));
     events.on('run:end', ({ run }) => seen.push(`end ${run.status} ${run.endedAt}`));
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     expect(grant?.trigger).toBe(1);
     expect((await store.loadState('report'))?.leaseOwner).toBe(OWNER);
     host.onEvent(cronJob, { type: 'trigger', run: new RunContext(1, 'schedule', REFERENCE, REFERENCE) });
     await vi.advanceTimersByTimeAsync(200);
-    await host.finish(cronJob, grant!, ok());
+    await host.finish(cronJob, grant, ok());
     const [run] = await store.listRuns({ job: 'report' });
     expect(run).toMatchObject({ status: 'ok', tickAt: REFERENCE, startedAt: REFERENCE, endedAt: REFERENCE + 200, trigger: 1, owner: OWNER });
     expect(seen).toEqual(['start running 1', `end ok ${REFERENCE + 200}`]);
@@ -69,8 +75,15 @@ describe('StoreHost', () => {
   });
 
   it('refuses a tick at or before the mark', async () => {
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
-    await host.finish(cronJob, grant!, ok());
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    await host.finish(cronJob, grant, ok());
+    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBeNull();
+  });
+
+  it("answers 'busy' when another owner's live lease blocks a new tick, and null once the tick is taken", async () => {
+    await store.claimRun({ job: 'report', owner: 'host-b', tickAt: REFERENCE - 1_000, startedAt: REFERENCE, leaseMs: LEASE_MS });
+    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBe('busy');
+    await store.claimRun({ job: 'report', owner: 'host-b', tickAt: REFERENCE, startedAt: REFERENCE, leaseMs: LEASE_MS });
     expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBeNull();
   });
 
@@ -93,8 +106,8 @@ describe('StoreHost', () => {
   });
 
   it('keeps an interval job lease while it sleeps, so another owner cannot take the job, and releases it on detach', async () => {
-    const grant = await host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null });
-    await host.finish(intervalJob, grant!, ok());
+    const grant = asGrant(await host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null }));
+    await host.finish(intervalJob, grant, ok());
     await vi.advanceTimersByTimeAsync(LEASE_MS * 4);
     expect((await store.loadState('sampler'))?.leaseOwner).toBe(OWNER);
     expect(store.callsOf('acquireLease').length).toBeGreaterThanOrEqual(10);
@@ -104,21 +117,21 @@ describe('StoreHost', () => {
   });
 
   it('renews the lease of a long execution every third of its length', async () => {
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     await vi.advanceTimersByTimeAsync(LEASE_MS * 5);
     expect(grant?.signal?.aborted).toBe(false);
     expect(store.callsOf('renewLease')).toHaveLength(15);
     expect((await store.loadState('report'))?.leaseOwner).toBe(OWNER);
-    await host.finish(cronJob, grant!, ok());
+    await host.finish(cronJob, grant, ok());
   });
 
   it('aborts the execution when a renewal finds the lease gone, and records it as interrupted', async () => {
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     store.renewRefused = true;
     await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
     expect(grant?.signal?.aborted).toBe(true);
     expect(grant?.signal?.reason).toBeInstanceOf(LeaseLostError);
-    await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: grant!.signal!.reason as Error });
+    await host.finish(cronJob, grant, { status: 'interrupted', endedAt: Date.now(), error: grant.signal!.reason as Error });
     const [run] = await store.listRuns({ job: 'report' });
     expect(run?.status).toBe('interrupted');
     expect(run?.error).toContain('lost its lease');
@@ -129,7 +142,7 @@ describe('StoreHost', () => {
   const LOST_AFTER = LEASE_MS - Math.min(LEASE_MS / 10, 500);
 
   it('aborts the execution when the store cannot confirm the lease before it expires', async () => {
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     store.failNext.set('renewLease', 100);
     await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
@@ -139,24 +152,24 @@ describe('StoreHost', () => {
     expect(logger.events('renew-failed')).toHaveLength(2);
     expect(logger.events('lease-expired')).toHaveLength(1);
     store.failNext.clear();
-    await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
+    await host.finish(cronJob, grant, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
   });
 
   it('aborts the execution when renewals never answer (a stalled connection), and keeps sending them', async () => {
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     store.renewStalled = true;
     await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
     expect(store.callsOf('renewLease')).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(100);
     expect(grant?.signal?.aborted).toBe(true);
-    await host.finish(cronJob, grant!, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
+    await host.finish(cronJob, grant, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
     await vi.advanceTimersByTimeAsync(LEASE_MS * 2);
     expect(store.callsOf('renewLease')).toHaveLength(2);
   });
 
   it('keeps a lease whose renewals answer slowly but in time', async () => {
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     const renew = store.renewLease.bind(store);
     store.renewLease = async (...args) => {
       await new Promise((resolve) => setTimeout(resolve, LEASE_MS / 2));
@@ -164,7 +177,7 @@ describe('StoreHost', () => {
     };
     await vi.advanceTimersByTimeAsync(LEASE_MS * 4);
     expect(grant?.signal?.aborted).toBe(false);
-    await host.finish(cronJob, grant!, ok());
+    await host.finish(cronJob, grant, ok());
     await vi.advanceTimersByTimeAsync(LEASE_MS);
   });
 
@@ -172,8 +185,8 @@ describe('StoreHost', () => {
     store.failNext.set('claimRun', 1);
     const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
     await expect(host.claim(cronJob, request)).rejects.toThrow('scripted claimRun failure');
-    const grant = await host.claim(cronJob, request);
-    await host.finish(cronJob, grant!, ok());
+    const grant = asGrant(await host.claim(cronJob, request));
+    await host.finish(cronJob, grant, ok());
     await host.claim(cronJob, { ...request, tickAt: REFERENCE + 60_000 });
     const retries = store.callsOf('claimRun').map(([claim]) => (claim as { retry?: boolean }).retry ?? false);
     expect(retries).toEqual([false, true, false]);
@@ -182,9 +195,9 @@ describe('StoreHost', () => {
   it('retries writing how a run ended every pollMs until the store answers', async () => {
     const errors: string[] = [];
     events.on('job:error', ({ phase, error }) => errors.push(`${phase}: ${error.message}`));
-    const grant = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     store.failNext.set('finishRun', 2);
-    const finished = host.finish(cronJob, grant!, ok());
+    const finished = host.finish(cronJob, grant, ok());
     await vi.advanceTimersByTimeAsync(POLL_MS * 2);
     await finished;
     expect(store.callsOf('finishRun')).toHaveLength(3);
@@ -194,14 +207,14 @@ describe('StoreHost', () => {
   });
 
   it('waits for the previous finish before the next claim of the same job', async () => {
-    const first = await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null });
+    const first = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
     store.failNext.set('finishRun', 1);
-    void host.finish(cronJob, first!, ok());
+    void host.finish(cronJob, first, ok());
     const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null });
     await vi.advanceTimersByTimeAsync(POLL_MS);
-    const second = await next;
+    const second = asGrant(await next);
     expect(store.calls.map((call) => call.method).filter((method) => method !== 'prune')).toEqual(['claimRun', 'finishRun', 'finishRun', 'releaseLease', 'claimRun']);
-    await host.finish(cronJob, second!, ok());
+    await host.finish(cronJob, second, ok());
   });
 
   it('prunes each job to the newest `retention` runs on its first write and every pruneEvery writes', async () => {
@@ -209,8 +222,8 @@ describe('StoreHost', () => {
     host = makeHost({ retention: 2, pruneEvery: 3 });
     for (let index = 0; index < 7; index++) {
       const tickAt = REFERENCE + index * 60_000;
-      const grant = await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null });
-      await host.finish(cronJob, grant!, ok());
+      const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null }));
+      await host.finish(cronJob, grant, ok());
     }
     expect(await host.drain(1_000)).toBe(true);
     expect(store.callsOf('prune')).toEqual([
