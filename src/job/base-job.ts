@@ -25,7 +25,7 @@ import { JobActivity } from './job-activity.js';
 import type { JobHooks } from './job-hooks.js';
 import { getDefaultLogger, type JobLogLevel, type JobLogger } from './job-logger.js';
 import { MODEL_VALUES, jsonSchemaOf, modelDefinitionOf, validateModel, type ModelClass, type ModelHolder } from './job-model.js';
-import type { ExecutionGrant, ExecutionOutcome, JobEvent, JobHost, UnexecutedTicks } from './job-host.js';
+import type { ExecutionGrant, ExecutionOutcome, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from './job-host.js';
 import type { JobState, LastRun } from './job-state.js';
 import { retryDelaySeconds } from './retry-delay.js';
 import { RunContext, type TriggerReason } from './run-context.js';
@@ -393,7 +393,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#setState('starting');
     this.#runController = null;
     try {
-      if (!this.#restored) await this.#restore();
+      if (!this.#restored && !(await this.#restore())) return;
       this.#hooks = this.#createHooks();
       await this.#hooks.setup();
       this.#setupDone = true;
@@ -422,12 +422,23 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    * which ticks missed while the process was down are judged. Retried on each restart until
    * it succeeds.
    */
-  async #restore(): Promise<void> {
-    const restored = this.#host === null ? null : await this.#host.restore(this);
+  async #restore(): Promise<boolean> {
+    if (this.#host === null) return (this.#restored = true);
+    let restored: RestoredJobState | null;
+    try {
+      restored = await this.#host.restore(this);
+    } catch (error) {
+      // The store is unreachable: not the job's error. Ask again after a poll, from the start.
+      this.#reportHostError(error);
+      this.#restartIn(this.#host.pollMs);
+      return false;
+    }
     this.#restored = true;
-    if (restored === null) return;
-    this.#triggerCount = restored.triggerCount;
-    if (restored.lastTickAt !== null) this.#lastTick = restored.lastTickAt;
+    if (restored !== null) {
+      this.#triggerCount = restored.triggerCount;
+      if (restored.lastTickAt !== null) this.#lastTick = restored.lastTickAt;
+    }
+    return true;
   }
 
   /**
@@ -435,6 +446,9 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    * trigger, pause, due executions, or arming the wake-up for the next trigger.
    */
   async #advance(): Promise<void> {
+    // Awake: from here until the worker sleeps again it is deciding, claiming or executing,
+    // so a stop request now waits for that step instead of ending the worker under it.
+    if (this.#state === 'sleeping' || this.#state === 'paused') this.#setState(this.#stopRequested ? 'stopping' : 'running');
     try {
       for (;;) {
         if (this.#stopRequested) return await this.#finish();
@@ -655,6 +669,12 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       if (this.#schedule === null && reason === 'schedule') this.#lastEnd = Date.now() - (this.interval as number) * SECOND + this.#host.pollMs;
       return null;
     }
+    if (this.#stopRequested) {
+      // Stopped while the claim was in flight: hand the grant back unexecuted.
+      const outcome: ExecutionOutcome = { status: 'interrupted', endedAt: Date.now(), error: new Error('stopped before the execution started') };
+      this.#host.finish(this, grant, outcome).catch((error: unknown) => this.#reportHostError(error));
+      return null;
+    }
     this.#triggerCount = grant.trigger;
     return this.#run(reason, scheduledAt, grant);
   }
@@ -769,8 +789,13 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     await this.#shutdownIfSetUp();
     if (this.#stopRequested || retryIn === null) return this.#end();
     this.#log('info', { event: 'retry-wait', retryIn }, `restarting in ${retryIn} s`);
+    this.#restartIn(retryIn * SECOND);
+  }
+
+  /** Waits (state `retrying`, woken by a stop) and then restarts the loop from the top. */
+  #restartIn(delayMs: number): void {
     this.#wakeup ??= new TimerEntry(BaseJob.#wake, this as BaseJob<object>);
-    sharedTimerQueue.schedule(this.#wakeup, Date.now() + retryIn * SECOND);
+    sharedTimerQueue.schedule(this.#wakeup, Date.now() + delayMs);
     this.#setState('retrying');
   }
 

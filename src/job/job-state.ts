@@ -4,7 +4,7 @@
  * - `stopped`: no worker (never started, or ended). `start()` leaves this state.
  * - `starting`: `setup()` is running.
  * - `sleeping`: waiting for the next trigger.
- * - `running`: `execute()` is running.
+ * - `running`: awake: deciding what is due, claiming it (under a runner) or running `execute()`.
  * - `paused`: alive but not triggering, after `pause()`.
  * - `retrying`: waiting `retryWait` after an error before restarting from `setup()`.
  * - `stopping`: a stop was requested; finishing the execution or running `shutdown()`.

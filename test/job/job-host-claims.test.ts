@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ExecutionGrant, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/index.js';
+import type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/index.js';
 import { MINUTE, REFERENCE, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 
@@ -12,16 +12,24 @@ class ScriptedHost implements JobHost {
   readonly requests: ExecutionRequest[] = [];
   readonly answers: Array<'grant' | 'busy' | 'taken' | 'fail'> = [];
   readonly recorded: UnexecutedTicks[] = [];
+  readonly finished: ExecutionOutcome[] = [];
+  claimDelayMs = 0;
+  restoreFailures = 0;
   #trigger = 0;
 
   constructor(private readonly restored: RestoredJobState | null = null) {}
 
   restore(): Promise<RestoredJobState | null> {
+    if (this.restoreFailures > 0) {
+      this.restoreFailures--;
+      return Promise.reject(new Error('store unreachable'));
+    }
     return Promise.resolve(this.restored);
   }
 
-  claim(_job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null> {
+  async claim(_job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null> {
     this.requests.push(request);
+    if (this.claimDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.claimDelayMs));
     const answer = this.answers.shift() ?? 'grant';
     if (answer === 'fail') return Promise.reject(new Error('store unreachable'));
     if (answer === 'busy') return Promise.resolve('busy');
@@ -29,7 +37,8 @@ class ScriptedHost implements JobHost {
     return Promise.resolve({ trigger: ++this.#trigger, signal: null });
   }
 
-  finish(): Promise<void> {
+  finish(_job: HostedJob, _grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void> {
+    this.finished.push(outcome);
     return Promise.resolve();
   }
 
@@ -87,6 +96,38 @@ describe('a job under a host', () => {
     expect(job.count('execute')).toBe(0);
     await vi.advanceTimersByTimeAsync(500);
     expect(job.count('execute')).toBe(1);
+    expect(job.capture.events('host-error')).toHaveLength(2);
+    await stopAndWait(job);
+  });
+
+  it('a stop while a claim is in flight waits for it, runs nothing and hands the grant back', async () => {
+    const host = new ScriptedHost();
+    host.claimDelayMs = 500;
+    const job = cronJob(host);
+    job.start();
+    await vi.advanceTimersByTimeAsync(MINUTE + 100);
+    expect(job.state).toBe('running');
+    job.requestStop();
+    expect(job.isRunning).toBe(true);
+    await vi.advanceTimersByTimeAsync(400);
+    await job.waitUntilDone(1);
+    expect(job.count('execute')).toBe(0);
+    expect(job.sequence()).toEqual(['setup', 'shutdown']);
+    expect(host.finished.map((outcome) => outcome.status)).toEqual(['interrupted']);
+  });
+
+  it('asks the store again after pollMs (not retryWait) when restoring state fails', async () => {
+    const host = new ScriptedHost({ triggerCount: 5, lastTickAt: null });
+    host.restoreFailures = 2;
+    const job = new RecordingJob({ name: 'restoring', interval: 60, retryWait: 3_600 });
+    job.bindHost(host);
+    job.start();
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(job.count('setup')).toBe(0);
+    expect(job.state).toBe('retrying');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(job.count('setup')).toBe(1);
+    expect(job.triggerCount).toBe(5);
     expect(job.capture.events('host-error')).toHaveLength(2);
     await stopAndWait(job);
   });
