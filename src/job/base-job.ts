@@ -16,12 +16,13 @@ import { JobException } from '../errors/job-exception.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
 import { locateJobClass } from '../isolation/job-class-location.js';
 import { ThreadHooks } from '../isolation/thread-hooks.js';
-import type { ConfigIssue } from '../errors/job-config-error.js';
-import { CronSchedule } from '../schedule/cron-schedule.js';
+import type { CronSchedule } from '../schedule/cron-schedule.js';
 import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { baseJobFields, type BaseJobConfig, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job-fields.js';
 import { JobActivity } from './job-activity.js';
+import { checkTriggerFields, isLogger } from './job-config-rules.js';
+import { toError } from '../errors/to-error.js';
 import type { JobHooks } from './job-hooks.js';
 import { getDefaultLogger, type JobLogLevel, type JobLogger } from './job-logger.js';
 import { MODEL_VALUES, jsonSchemaOf, modelDefinitionOf, validateModel, type ModelClass, type ModelHolder } from './job-model.js';
@@ -883,52 +884,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   }
 }
 
-/** Cross-field rules of the base model: exactly one trigger, a valid cron, a valid zone. */
-function checkTriggerFields(values: Record<string, unknown>): { issues: ConfigIssue[]; schedule: CronSchedule | null } {
-  const issues: ConfigIssue[] = [];
-  const { cron, interval, timezone } = values as { cron: string | null; interval: number | null; timezone: string | null };
-  if (cron !== null && interval !== null) {
-    const message = "'cron' and 'interval' are mutually exclusive; set only one";
-    issues.push({ field: 'cron', value: cron, message }, { field: 'interval', value: interval, message });
-  } else if (cron === null && interval === null) {
-    issues.push({ field: 'cron', value: null, message: "a job needs exactly one of 'cron' or 'interval'" });
-  }
-  if (timezone !== null && !isValidTimeZone(timezone)) {
-    issues.push({ field: 'timezone', value: timezone, message: 'unknown IANA time zone' });
-  }
-  let schedule: CronSchedule | null = null;
-  if (cron !== null && interval === null && issues.length === 0) {
-    try {
-      schedule = new CronSchedule(cron, { timezone });
-    } catch (error) {
-      issues.push({ field: 'cron', value: cron, message: toError(error).message });
-    }
-  }
-  return { issues, schedule };
-}
-
-function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isLogger(value: unknown): value is JobLogger {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return ['child', 'debug', 'info', 'warn', 'error'].every((method) => typeof candidate[method] === 'function');
-}
-
 function isPromiseLike(value: unknown): value is PromiseLike<void> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** Wraps thrown non-errors so logs and `lastRun.error` always hold an `Error`. */
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(`non-error thrown: ${String(value)}`, { cause: value });
 }
 
 function yieldToEventLoop(): Promise<void> {

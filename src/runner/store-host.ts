@@ -14,6 +14,7 @@
  *
  * One host serves every job of a runner; it keeps a small slot of lease state per job.
  */
+import { toError } from '../errors/to-error.js';
 import type {
   ExecutionGrant,
   ExecutionOutcome,
@@ -486,10 +487,6 @@ export class StoreHost implements JobHost {
 /** The error text a run row keeps: the stack when there is one (it starts with the message). */
 function describeError(error: Error): string {
   return error.stack ?? `${error.name}: ${error.message}`;
-}
-
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,0 +1,50 @@
+/**
+ * The cross-field rules of the base data model, run by the constructor after every field
+ * validated on its own: exactly one trigger, a cron expression that compiles, a known zone,
+ * and a logger that looks like pino.
+ */
+import type { ConfigIssue } from '../errors/job-config-error.js';
+import { toError } from '../errors/to-error.js';
+import { CronSchedule } from '../schedule/cron-schedule.js';
+import type { JobLogger } from './job-logger.js';
+
+/** Exactly one of `cron` and `interval`, a valid cron, a valid zone; returns the compiled schedule. */
+export function checkTriggerFields(values: Record<string, unknown>): { issues: ConfigIssue[]; schedule: CronSchedule | null } {
+  const issues: ConfigIssue[] = [];
+  const { cron, interval, timezone } = values as { cron: string | null; interval: number | null; timezone: string | null };
+  if (cron !== null && interval !== null) {
+    const message = "'cron' and 'interval' are mutually exclusive; set only one";
+    issues.push({ field: 'cron', value: cron, message }, { field: 'interval', value: interval, message });
+  } else if (cron === null && interval === null) {
+    issues.push({ field: 'cron', value: null, message: "a job needs exactly one of 'cron' or 'interval'" });
+  }
+  if (timezone !== null && !isValidTimeZone(timezone)) {
+    issues.push({ field: 'timezone', value: timezone, message: 'unknown IANA time zone' });
+  }
+  let schedule: CronSchedule | null = null;
+  if (cron !== null && interval === null && issues.length === 0) {
+    try {
+      schedule = new CronSchedule(cron, { timezone });
+    } catch (error) {
+      issues.push({ field: 'cron', value: cron, message: toError(error).message });
+    }
+  }
+  return { issues, schedule };
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` has the methods of a pino-compatible logger. */
+export function isLogger(value: unknown): value is JobLogger {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return ['child', 'debug', 'info', 'warn', 'error'].every((method) => typeof candidate[method] === 'function');
+}
+
