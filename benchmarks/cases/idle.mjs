@@ -26,7 +26,7 @@ runCase(async () => {
 
   let cpuMsPerS = null;
   if (cpuMs > 0) {
-    await sleep(500); // let the GC's background threads finish before the window opens
+    await sleep(300); // let the GC's background threads finish before the window opens
     const cpu0 = process.cpuUsage();
     const w0 = performance.now();
     await sleep(cpuMs);

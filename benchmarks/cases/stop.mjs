@@ -14,7 +14,7 @@ runCase(async () => {
   const { nameAt, exprAt } = makeWorkload(n, kind);
   if (kind === 'interval') await adapter.scheduleInterval(n, { seconds: IDLE_INTERVAL_S, nameAt });
   else await adapter.scheduleCron(n, { exprAt, nameAt });
-  await sleep(300); // every job is now asleep
+  await sleep(200); // every job is now asleep
 
   const t0 = performance.now();
   process.on('exit', () => emit({ exitMs: performance.now() - t0 }));

@@ -25,7 +25,7 @@ function panel(fig, x, y) {
   const scale = (v) => (barSpan * (Math.log10(v) - (lgLo - 1))) / (lgHi - (lgLo - 1));
   const parts = [
     `<text x="${x}" y="${y + 14}" class="t">${esc(fig.label)}</text>`,
-    `<text x="${x}" y="${y + 28}" class="s">${fig.better === 'higher' ? 'higher is better' : 'lower is better'}, log scale</text>`,
+    `<text x="${x}" y="${y + 28}" class="s">${{ higher: 'higher is better', zero: 'closer to 0 is better' }[fig.better] ?? 'lower is better'}, log scale</text>`,
   ];
   // Decade gridlines, labelled under the bars, so the log scale reads as such.
   const barsBottom = y + TITLE_H + LIBS.length * (BAR_H + GAP);

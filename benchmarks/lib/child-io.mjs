@@ -32,7 +32,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Full GCs with event-loop turns between them, so weak callbacks and finalizers settle. */
-export async function settleGc(rounds = 4) {
+export async function settleGc(rounds = 3) {
   if (typeof globalThis.gc !== 'function') throw new Error('run the case with node --expose-gc');
   for (let i = 0; i < rounds; i++) {
     globalThis.gc();

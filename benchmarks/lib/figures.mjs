@@ -10,7 +10,10 @@ const KIND_LABEL = {
 };
 const n$ = (n) => n.toLocaleString('en-US');
 
-/** A figure reading `field` of the case `scenario:variant:<lib>` for every library. */
+/**
+ * A figure reading `field` of the case `scenario:variant:<lib>` for every library. `better`:
+ * 'lower', 'higher', or 'zero' (lateness: closest to zero, since negative means early).
+ */
 function caseFigure(records, { id, group, label, unit, better = 'lower', scenario, variant, field, cellFor }) {
   const cells = {};
   for (const lib of LIBS) {
@@ -34,7 +37,8 @@ export function ratio(a, b) {
 
 function withRatios(fig) {
   const peers = PEERS.map((id) => ({ id, c: fig.cells[id] })).filter(({ c }) => finite(c));
-  const pick = fig.better === 'higher' ? (a, b) => (b.c.value > a.c.value ? b : a) : (a, b) => (b.c.value < a.c.value ? b : a);
+  const score = fig.better === 'higher' ? (v) => -v : fig.better === 'zero' ? Math.abs : (v) => v;
+  const pick = (a, b) => (score(b.c.value) < score(a.c.value) ? b : a);
   const best = peers.length ? peers.reduce(pick) : null;
   const subject = fig.cells[SUBJECT];
   const raw = fig.cells[BASELINE];
@@ -61,8 +65,7 @@ export function buildFigures(records, { quick = false } = {}) {
       add({ ...base, id: `idle.${v}.sched`, label: `time to schedule one job, ${n$(n)} ${KIND_LABEL[kind]}`, unit: 'µs', field: 'schedUs' });
     }
     const v = `${kind}/${s.idleNs[0]}`;
-    // Read in the first repetition only: one run.
-    add({ group: 'Idle', scenario: 'idle', variant: v, id: `idle.${v}.cpu`, label: `idle CPU, ${n$(s.idleNs[0])} ${KIND_LABEL[kind]}`, unit: 'ms/s', cellFor: (m) => ({ value: m.cpuMsPerS, reps: 1 }) });
+    add({ group: 'Idle', scenario: 'idle', variant: v, id: `idle.${v}.cpu`, label: `idle CPU, ${n$(s.idleNs[0])} ${KIND_LABEL[kind]}`, unit: 'ms/s', field: 'cpuMsPerS' });
   }
 
   for (const kind of ['cron', 'interval']) {
@@ -70,9 +73,9 @@ export function buildFigures(records, { quick = false } = {}) {
       const v = `${kind}/${n}`;
       const what = kind === 'cron' ? `${n$(n)} job${n > 1 ? 's' : ''} on a 1 s cron` : `${n$(n)} job${n > 1 ? 's' : ''} on a 1 s interval`;
       const base = { group: 'Accuracy', scenario: 'accuracy', variant: v };
-      add({ ...base, id: `accuracy.${v}.p50`, label: `lateness p50, ${what}`, unit: 'ms', field: 'lateP50' });
-      add({ ...base, id: `accuracy.${v}.p99`, label: `lateness p99, ${what}`, unit: 'ms', field: 'lateP99' });
-      add({ ...base, id: `accuracy.${v}.max`, label: `lateness max, ${what}`, unit: 'ms', field: 'lateMax' });
+      add({ ...base, id: `accuracy.${v}.p50`, label: `lateness p50, ${what}`, unit: 'ms', better: 'zero', field: 'lateP50' });
+      add({ ...base, id: `accuracy.${v}.p99`, label: `lateness p99, ${what}`, unit: 'ms', better: 'zero', field: 'lateP99' });
+      add({ ...base, id: `accuracy.${v}.max`, label: `lateness max, ${what}`, unit: 'ms', better: 'zero', field: 'lateMax' });
       if (kind === 'cron') {
         add({ ...base, id: `accuracy.${v}.missed`, label: `missed fires (job-seconds), ${what}`, unit: 'count', field: 'missed' });
         add({ ...base, id: `accuracy.${v}.doubled`, label: `doubled fires, ${what}`, unit: 'count', field: 'doubled' });

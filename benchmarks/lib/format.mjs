@@ -1,12 +1,12 @@
 // Number formatting for tables and the chart: about three significant digits, with units.
 
-/** 3-ish significant digits: 1,234 / 123 / 12.3 / 1.23 / 0.12. */
+/** 3-ish significant digits: 1,234 / 123 / 12.3 / 1.23 / 0.12 / 0.012. */
 export function sig(v) {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 100) return Math.round(v).toLocaleString('en-US');
   if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
+  if (a >= 0.1) return v.toFixed(2);
   return v.toPrecision(2);
 }
 

@@ -16,7 +16,11 @@ export function observe(records, { accuracyNs, accuracySeconds, stopN }) {
         if (m.missed > 0 || m.doubled > 0) {
           notes.push(`${name}, ${what}: ${Math.round(m.missed)} missed and ${Math.round(m.doubled)} doubled fires in ${(n * accuracySeconds).toLocaleString('en-US')} job-seconds (median of repetitions).`);
         }
-        if (m.earliest < -2) notes.push(`${name}, ${what}: some runs started early, up to ${sig(-m.earliest)} ms before their due time.`);
+        if (m.earliest < -2) {
+          notes.push(kind === 'cron'
+            ? `${name}, ${what}: some fires landed up to ${sig(-m.earliest)} ms before a whole second (early, or about ${sig(1000 + m.earliest)} ms late).`
+            : `${name}, ${what}: some runs started less than 1 s after the previous run ended, by up to ${sig(-m.earliest)} ms (not a fixed delay).`);
+        }
         const expected = n * accuracySeconds;
         if (kind === 'interval' && m.fires > expected * 1.02) notes.push(`${name}, ${what}: ${Math.round(m.fires)} runs in the window where ${expected} were due.`);
       }

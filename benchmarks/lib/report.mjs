@@ -44,7 +44,7 @@ export function consoleTable(figs, targets) {
     if (fig.group !== group) out.push(`[${(group = fig.group)}]`);
     out.push(line(body[i]));
   });
-  out.push('', ...notes.list.map((t, i) => `[${i + 1}] ${t}`), '¹ one repetition (slow case)', '');
+  out.push('', ...notes.list.map((t, i) => `[${i + 1}] ${t}`), '¹ a single repetition (a slow case, or a structural figure such as a 1 s floor)', '');
   out.push('Targets (issue 8):');
   for (const t of targets) {
     out.push(`  ${t.status.padEnd(12)} ${t.name}: ${withUnit(t.subject, t.unit)} vs ${withUnit(t.reference, t.unit)} ${t.refLabel ?? ''} (${fmtRatio(t.ratio)})${t.note ? ` — ${t.note}` : ''}`);
@@ -61,9 +61,9 @@ export function markdownPage({ meta, figs, targets, modes, observations }) {
   const out = [
     '# Benchmarks',
     '',
-    `eleanor-jobs against croner, node-cron, toad-scheduler, node-schedule, cron and bree, and against raw Node, measured in the same run by \`npm run bench\` (\`benchmarks/run.mjs\`). Every case runs in a fresh \`node --expose-gc\` process; figures are medians of the repetitions (3 for fast cases, fewer for slow ones, marked ¹ when a single run). Lower is better except for triggers per second. "best peer" is the best of the six peers on that figure; ✓ marks a figure where eleanor-jobs is at least as good.`,
+    `eleanor-jobs against croner, node-cron, toad-scheduler, node-schedule, cron and bree, and against raw Node, measured in the same run by \`npm run bench\` (\`benchmarks/run.mjs\`). Every case runs in a fresh \`node --expose-gc\` process; figures are medians of the repetitions (3 for fast cases, fewer for slow ones, marked ¹ when a single run). Lower is better except for triggers per second (higher) and lateness (closest to zero: negative means early). "best peer" is the best of the six peers on that figure; ✓ marks a figure where eleanor-jobs is at least as good.`,
     '',
-    `Run: ${meta.date}, ${meta.quick ? '**quick smoke run (small N, 1 repetition: not for comparison)**, ' : ''}Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, load average at start ${meta.loadavg.join(' / ')}, whole run ${Math.round(meta.durationS)} s.`,
+    `Run: ${meta.date}, ${meta.quick ? '**quick smoke run (small N, 1 repetition: not for comparison)**, ' : ''}Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, load average (1/5/15 min) ${meta.loadavg.join(' / ')} at start and ${meta.loadavgEnd.join(' / ')} at the end (other work shares this machine: timing figures move with it; memory figures do not), whole run ${Math.round(meta.durationS)} s${meta.cutShort.length ? `; ${meta.cutShort.length} case(s) ran fewer repetitions than planned to keep the run under 10 minutes` : ''}.`,
     '',
     '![Benchmark chart](benchmarks.svg)',
     '',
@@ -84,15 +84,15 @@ export function markdownPage({ meta, figs, targets, modes, observations }) {
     out.push(mdRow(body[i]));
   });
   out.push('', '## Notes', '');
-  out.push(...notes.list.map((t, i) => `${i + 1}. ${t}`), '');
+  out.push(...notes.list.map((t, i) => `${i + 1}. ${t}`), '', '¹ a single repetition (a slow case, or a structural figure such as a 1 s floor).', '');
   out.push('Back-to-back modes: ' + Object.entries(modes).map(([lib, m]) => `${lib}: ${m}`).join('; ') + '.', '');
   if (observations.length) out.push('Observed in this run:', '', ...observations.map((o) => `- ${o}`), '');
   return out.join('\n');
 }
 
 const GROUP_NOTES = {
-  Idle: 'Jobs scheduled far enough ahead that none fires during the case. Heap and RSS per job: `process.memoryUsage()` after full GCs, minus the reading before scheduling, divided by N (names and expressions are allocated before the first reading). Schedule time: wall time to create and start all jobs, divided by N. Idle CPU: user + system CPU milliseconds per wall second over a 1 s window after scheduling (first repetition only). Raw Node: one bare `setInterval`/`setTimeout` per job.',
-  Accuracy: 'Every job on `* * * * * *` (or a 1 s interval) for a 2 s window of whole seconds that opens at least 0.2 s after scheduling ends. Cron lateness: fire time minus the wall-clock second it belongs to (a fire up to 50 ms early counts as early for that second, so negative values are early fires). Interval lateness: start minus (previous run\'s end + 1 s). Missed: job-seconds in the window without a fire; doubled: extra fires within one job-second. Raw Node: one timer per job, re-armed on the next wall-clock second (cron) or 1 s after the previous run (interval).',
+  Idle: 'Jobs scheduled far enough ahead that none fires during the case. Heap and RSS per job: `process.memoryUsage()` after full GCs, minus the reading before scheduling, divided by N (names and expressions are allocated before the first reading). Schedule time: wall time to create and start all jobs, divided by N. Idle CPU: user + system CPU milliseconds per wall second over a 1 s window after scheduling; an idle Node process with no job at all shows about 5-20 ms/s on this VM, so differences below that are noise. Raw Node: one bare `setInterval`/`setTimeout` per job.',
+  Accuracy: 'On this VM a lone `setTimeout(1000)` wakes about 10-20 ms late when the machine is otherwise idle (vCPU wake-up), so the raw Node column is the floor to read against. Every job on `* * * * * *` (or a 1 s interval) for a 2 s window of whole seconds that opens at least 0.2 s after scheduling ends. Cron lateness: fire time minus the wall-clock second it belongs to (a fire up to 50 ms early counts as early for that second, so negative values are early fires). Interval lateness: start minus (previous run\'s end + 1 s). Missed: job-seconds in the window without a fire; doubled: extra fires within one job-second. Raw Node: one timer per job, re-armed on the next wall-clock second (cron) or 1 s after the previous run (interval).',
   Stop: 'Sleeping jobs (a 1 h interval, or a cron a day away for cron-only libraries). eleanor-jobs: `requestStop()` on every job, then `await Promise.all(jobs.map(j => j.waitUntilDone()))`; peers: their documented stop (`scheduler.stop()`, `cron.shutdown()`, `gracefulShutdown()`, `job.stop()`, `bree.stop()`). Exit: from the stop call to the process\'s `exit` event with nothing else pending; after 5 s the process is killed and reported as "did not exit". Raw Node: `clearTimeout` on every timer.',
   Throughput: 'One job in the library\'s fastest back-to-back mode with an empty body, counted over 2 s after a 0.2 s warm-up, while a 10 ms `setInterval` beside it records how late each tick is (due time: previous tick + 10 ms). Raw Node: a `setImmediate` loop, and a plain `await` loop (which never yields to timers).',
 };

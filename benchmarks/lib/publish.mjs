@@ -1,0 +1,47 @@
+// From case records to outputs: figures, targets and notes; the console table; the JSON;
+// and, for a full run, docs/benchmarks.md and docs/benchmarks.svg.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chartSvg } from './chart-svg.mjs';
+import { buildFigures, throughputModes } from './figures.mjs';
+import { observe } from './observations.mjs';
+import { settings } from './plan.mjs';
+import { consoleTable, markdownPage } from './report.mjs';
+import { evaluateTargets } from './targets.mjs';
+
+/** The headline figures drawn in the chart. */
+const CHART_FIGURES = [
+  'idle.interval/100000.heap', 'idle.cron-shared/100000.heap', 'idle.cron-distinct/10000.heap', 'idle.interval/100000.sched',
+  'accuracy.cron/1000.p99', 'stop.all', 'throughput.rate', 'throughput.timerP99',
+];
+const QUICK_CHART_FIGURES = ['idle.interval/1000.heap', 'idle.cron-shared/1000.heap', 'accuracy.cron/100.p99', 'stop.all', 'throughput.rate', 'throughput.timerP99'];
+
+const out = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
+export const LATEST_JSON = out('results/latest.json');
+
+/** `records`: Map of case key → record; `meta`: run facts (quick, only, date, machine, ...). */
+export function publish(records, meta) {
+  const s = settings(meta.quick);
+  const figs = buildFigures(records, { quick: meta.quick }).filter((f) => Object.values(f.cells).some((c) => !c.missing));
+  const targets = evaluateTargets(figs, { quick: meta.quick });
+  const modes = throughputModes(records);
+  const observations = observe(records, s);
+
+  console.log(consoleTable(figs, targets));
+  console.log(`\nWhole run: ${meta.durationS.toFixed(0)} s`);
+
+  const page = markdownPage({ meta, figs, targets, modes, observations });
+  const full = !meta.quick && !meta.only;
+  mkdirSync(out('results/'), { recursive: true });
+  const json = { meta, settings: s, targets, figures: figs, modes, observations, cases: Object.fromEntries(records) };
+  writeFileSync(full ? LATEST_JSON : out('results/partial.json'), JSON.stringify(json, null, 2) + '\n');
+  // Only a full run replaces the published page and chart.
+  if (full) {
+    writeFileSync(out('../docs/benchmarks.md'), page);
+    const subtitle = `Node ${meta.node}, ${meta.cpus} cores, medians of repeated runs in fresh processes (${meta.date.slice(0, 10)})`;
+    writeFileSync(out('../docs/benchmarks.svg'), chartSvg(figs, CHART_FIGURES, subtitle));
+  } else {
+    writeFileSync(out('results/partial.md'), page);
+    writeFileSync(out('results/partial.svg'), chartSvg(figs, meta.quick ? QUICK_CHART_FIGURES : CHART_FIGURES, 'partial run'));
+  }
+}
