@@ -77,7 +77,9 @@ export class TimerQueue {
   cancel<Owner>(entry: TimerEntry<Owner>): boolean {
     if (entry.heapIndex === -1) return false;
     this.#removeAt(entry.heapIndex);
-    if (!this.#firing) this.#arm();
+    // The armed timer stays valid (at worst it fires early, finds nothing due and re-arms),
+    // except when nothing is left: then it must go, so the process can exit.
+    if (this.#heap.length === 0 && !this.#firing) this.#arm();
     return true;
   }
 
