@@ -74,7 +74,7 @@ export function evaluateTargets(figs, { quick = false } = {}) {
 
   out.push({
     name: '3 replicas on PostgreSQL: 1,000 job-ticks/s, start lateness p99 under 50 ms, 0 duplicates',
-    status: 'not measured', note: 'scenario 5 runs on its own (npm run bench:replicas); the hook here is replicasPlan() in benchmarks/lib/plan.mjs',
+    status: 'see docs/benchmarks-replicas.md', note: 'scenario 5 runs right after this table (benchmarks/replicas/run-replicas.mjs, part of npm run bench)',
     subject: null, reference: null, ratio: null, unit: '',
   });
   return out;
