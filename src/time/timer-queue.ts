@@ -117,7 +117,9 @@ export class TimerQueue {
     }
     const now = Date.now();
     const wakeAt = Math.min(first.dueAt, now + MAX_TIMER_WAIT_MS);
-    if (this.#timer !== null && this.#timerDueAt <= wakeAt) return;
+    // Keep the armed timer if it fires soon enough and is not overdue: an overdue one may be
+    // a timer from another clock (fake timers swapped for real ones in a test) that never fires.
+    if (this.#timer !== null && this.#timerDueAt <= wakeAt && this.#timerDueAt >= now) return;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timerDueAt = wakeAt;
     this.#timer = setTimeout(this.#onTimer, Math.max(0, wakeAt - now));

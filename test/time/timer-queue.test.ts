@@ -122,3 +122,17 @@ describe('TimerQueue', () => {
     warn.mockRestore();
   });
 });
+
+describe('TimerQueue across clocks', () => {
+  it('re-arms when the armed timer belongs to a clock that no longer runs (fake timers swapped out)', async () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const far = entry('left-behind');
+    queue.schedule(far, REFERENCE + 10); // armed on the fake clock, which will never run again
+    vi.useRealTimers();
+    queue.schedule(entry('real'), Date.now() + 20);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fired).toContain('real');
+    queue.cancel(far);
+  });
+});
