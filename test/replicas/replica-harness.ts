@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { LineProcess } from '../helpers/line-process.js';
 import { withClient } from '../helpers/postgres-cluster.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/replica.ts', import.meta.url));
@@ -75,68 +75,23 @@ export interface ReplicaOptions {
 }
 
 /** One replica process. */
-export class ReplicaProcess {
-  /** Every line printed so far. */
-  readonly lines: Received[] = [];
-  /** Resolves with the exit code or signal once the process ended and its output is read. */
-  readonly exited: Promise<number | NodeJS.Signals>;
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiters = new Set<() => void>();
-  #stderr = '';
-  #ended = false;
-
+export class ReplicaProcess extends LineProcess<Received> {
   constructor(
     readonly name: string,
     args: readonly string[],
     onLine: (line: Received) => void,
   ) {
-    this.#child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...args], {
-      stdio: 'pipe',
+    super(FIXTURE, args, {
+      label: `replica ${name}`,
       env: { ...process.env, LOG_LEVEL: process.env.REPLICA_LOG_LEVEL ?? 'info' },
+      parse: (text, receivedAt) => (text.startsWith('{') ? ({ ...(JSON.parse(text) as ReplicaLine), receivedAt } as Received) : null),
+      onLine,
     });
-    let partial = '';
-    this.#child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      const receivedAt = Date.now();
-      for (const part of parts) {
-        if (!part.startsWith('{')) continue;
-        const line = { ...(JSON.parse(part) as ReplicaLine), receivedAt } as Received;
-        this.lines.push(line);
-        onLine(line);
-      }
-      this.#wake();
-    });
-    this.#child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      this.#stderr += chunk;
-    });
-    this.exited = new Promise((resolve) => {
-      this.#child.on('close', (code, signal) => {
-        this.#ended = true;
-        this.#wake();
-        resolve(code ?? signal ?? 'SIGKILL');
-      });
-    });
-  }
-
-  /** The OS process id. */
-  get pid(): number {
-    return this.#child.pid ?? -1;
-  }
-
-  /** Whether the process has ended. */
-  get ended(): boolean {
-    return this.#ended;
-  }
-
-  /** Everything written to stderr (pino JSON logs). */
-  get stderr(): string {
-    return this.#stderr;
   }
 
   /** The pino log entries written to stderr so far. */
   logs(): Record<string, unknown>[] {
-    return this.#stderr
+    return this.stderr
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -148,22 +103,6 @@ export class ReplicaProcess {
     return ready?.owner;
   }
 
-  /** Sends a signal (no-op once ended). */
-  signal(signal: NodeJS.Signals): void {
-    if (!this.#ended) this.#child.kill(signal);
-  }
-
-  /** Resolves once `test(lines)` holds; rejects after `timeoutMs` or if the process ends first. */
-  async waitFor(test: (lines: readonly Received[]) => boolean, timeoutMs: number, what = 'a line'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!test(this.lines)) {
-      if (this.#ended) throw new Error(`replica ${this.name} ended before ${what}; stderr: ${this.#stderr.slice(-3000)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`replica ${this.name}: no ${what} within ${timeoutMs} ms; last lines: ${JSON.stringify(this.lines.slice(-3))}; stderr: ${this.#stderr.slice(-2000)}`);
-      await this.#sleepUntilWoken(left);
-    }
-  }
-
   /** Waits for the `ready` line. */
   ready(timeoutMs = 30_000): Promise<void> {
     return this.waitFor((lines) => lines.some((line) => line.type === 'ready'), timeoutMs, 'ready');
@@ -171,37 +110,15 @@ export class ReplicaProcess {
 
   /** SIGTERM, then SIGKILL if it has not exited within `timeoutMs`. Resolves with how it ended. */
   async stop(timeoutMs = 15_000): Promise<number | NodeJS.Signals> {
-    if (this.#ended) return this.exited;
-    this.#child.kill('SIGCONT'); // a frozen process could not handle SIGTERM
-    this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
+    if (this.ended) return this.exited;
+    this.child.kill('SIGCONT'); // a frozen process could not handle SIGTERM
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {
       return await this.exited;
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** SIGKILL and wait for the end. */
-  async kill(): Promise<void> {
-    this.#child.kill('SIGKILL');
-    await this.exited;
-  }
-
-  #wake(): void {
-    for (const wake of this.#waiters) wake();
-  }
-
-  #sleepUntilWoken(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.#waiters.add(wake);
-    });
   }
 }
 
