@@ -44,11 +44,15 @@ export type { Clock } from './time/clock.js';
 export { systemClock } from './time/clock.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export type {
+  ClaimAnswer,
+  ClaimRefusal,
   ClaimRequest,
   FinalRunStatus,
   JobStateRecord,
   JobStore,
+  LeaseRelease,
   RunClaim,
+  RunFinish,
   RunOutcome,
   RunQuery,
   RunRecord,

@@ -44,7 +44,7 @@ export interface CheckedRunnerOptions {
   readonly shutdownTimeout: number;
 }
 
-const STORE_METHODS = ['open', 'close', 'ping', 'loadState', 'claimRun', 'finishRun', 'listRuns', 'prune', 'interruptStaleRuns'] as const;
+const STORE_METHODS = ['open', 'close', 'ping', 'loadState', 'claimRuns', 'finishRuns', 'releaseLeases', 'listRuns', 'prune', 'interruptStaleRuns'] as const;
 const LOGGER_METHODS = ['child', 'debug', 'info', 'warn', 'error'] as const;
 
 /**

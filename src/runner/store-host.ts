@@ -1,15 +1,17 @@
 /**
  * `StoreHost`: the {@link JobHost} a runner gives each of its jobs, over one {@link JobStore}.
  *
- * - Every execution is claimed in the store first (`claimRun`), which records the run and
+ * - Every execution is claimed in the store first (`claimRuns`), which records the run and
  *   takes the job's lease; nothing runs unclaimed. While it executes, the lease is renewed
  *   every third of its length; if a renewal finds it gone, or the store cannot confirm it
  *   before it expires, the execution's signal aborts with {@link LeaseLostError}.
  * - Cron jobs release the lease after each run. Interval jobs keep it while they sleep
  *   (re-taken with `acquireLease` on the same schedule), so other replicas take an interval
  *   job over only once its holder stops renewing.
- * - How a run ended is written with `finishRun`, retried every `pollMs` while the store
+ * - How a run ended is written with `finishRuns`, retried every `pollMs` while the store
  *   fails, before the next claim of that job.
+ * - Claims, finishes and releases made in the same turn of the event loop (many jobs due on
+ *   the same tick) go to the store as one batch call each ({@link CallBatcher}).
  * - Each job's history is pruned to the newest `retention` runs as it grows.
  *
  * One host serves every job of a runner; it keeps a small slot of lease state per job.
@@ -26,8 +28,9 @@ import type {
   UnexecutedTicks,
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
-import type { JobStore, RunClaim, RunRecord } from '../store/job-store.js';
+import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
+import { CallBatcher } from './call-batcher.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
@@ -97,8 +100,8 @@ interface JobSlot {
   claimInDoubt: boolean;
   /** The job was asked to stop: claims that resolve now are given back. */
   stopping: boolean;
-  /** Writes since the last prune; `-1` until the first prune. */
-  writesSincePrune: number;
+  /** Writes left before the next prune (0: prune at the next write). */
+  writesUntilPrune: number;
   /** Finish and release work of this job, in order. */
   settled: Promise<void>;
 }
@@ -122,6 +125,11 @@ export class StoreHost implements JobHost {
   readonly #held = new Set<JobSlot>();
   readonly #pending = new Set<Promise<void>>();
   readonly #renewal = new TimerEntry(() => void this.#renewAll());
+  /** Store calls batched per turn of the event loop. */
+  readonly #restores: CallBatcher<string, JobStateRecord | null>;
+  readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
+  readonly #finishes: CallBatcher<RunFinish, boolean>;
+  readonly #releases: CallBatcher<LeaseRelease, undefined>;
   #closed = false;
   /** When the host last let the event loop turn (performance.now()). */
   #sliceStart = 0;
@@ -136,11 +144,19 @@ export class StoreHost implements JobHost {
     this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
     this.#events = options.events;
     this.#logger = options.logger;
+    const store = options.store;
+    this.#restores = new CallBatcher((jobs) => store.loadStates(jobs));
+    this.#claims = new CallBatcher((requests) => store.claimRuns(requests));
+    this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes));
+    this.#releases = new CallBatcher(async (releases) => {
+      await store.releaseLeases(releases);
+      return releases.map(() => undefined);
+    });
   }
 
   /** {@inheritDoc JobHost.restore} */
   async restore(job: HostedJob): Promise<RestoredJobState | null> {
-    const state = await this.#store.loadState(job.name);
+    const state = await this.#restores.call(job.name);
     return state === null ? null : { triggerCount: state.triggerCount, lastTickAt: state.lastTickAt };
   }
 
@@ -151,11 +167,11 @@ export class StoreHost implements JobHost {
     await slot.settled;
     const retry = slot.claimInDoubt;
     const unexecuted = request.unexecuted;
-    let claim: RunClaim | null;
+    let answer: ClaimAnswer;
     const startedAt = Math.max(request.startedAt, Date.now());
     const sentAt = Date.now();
     try {
-      claim = await this.#store.claimRun({
+      answer = await this.#claims.call({
         job: job.name,
         owner: this.#owner,
         tickAt: request.tickAt,
@@ -169,10 +185,12 @@ export class StoreHost implements JobHost {
       throw error;
     }
     slot.claimInDoubt = false;
-    if (claim === null) {
+    if (typeof answer === 'string') {
+      // Taken: another replica has the tick. Busy: another owner's live lease; ask again.
       this.#dropLease(slot);
-      return request.tickAt === null ? null : this.#whyRefused(job.name, request.tickAt);
+      return request.tickAt === null || answer === 'taken' ? null : 'busy';
     }
+    const claim = answer;
     if (unexecuted !== null) this.#countWrite(slot);
     this.#holdLease(slot, claim.fence, sentAt);
     const controller = new AbortController();
@@ -195,15 +213,6 @@ export class StoreHost implements JobHost {
       return null;
     }
     return grant;
-  }
-
-  /**
-   * A refused tick claim means either that the tick is taken (the mark reached it: another
-   * replica claimed it) or that another owner's live lease blocked it (`'busy'`: ask again).
-   */
-  async #whyRefused(job: string, tickAt: number): Promise<'busy' | null> {
-    const state = await this.#store.loadState(job);
-    return state?.lastTickAt != null && state.lastTickAt >= tickAt ? null : 'busy';
   }
 
   /** {@inheritDoc JobHost.finish} */
@@ -308,7 +317,7 @@ export class StoreHost implements JobHost {
   async #persistFinish(slot: JobSlot, runId: string, outcome: { status: ExecutionOutcome['status']; endedAt: number; error: string | null }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const applied = await this.#store.finishRun(runId, outcome);
+        const applied = await this.#finishes.call({ runId, outcome });
         if (!applied) {
           this.#logger.warn({ job: slot.name, event: 'finish-refused', runId }, 'the store no longer had this run as running (another replica marked it); outcome not recorded');
         }
@@ -332,7 +341,7 @@ export class StoreHost implements JobHost {
     if (fence === null || slot.run !== null) return;
     this.#dropLease(slot);
     try {
-      await this.#store.releaseLease(slot.name, this.#owner, fence);
+      await this.#releases.call({ job: slot.name, owner: this.#owner, fence });
     } catch (error) {
       const failure = toError(error);
       this.#logger.warn({ job: slot.name, event: 'release-failed', err: failure }, `releasing the lease failed (it expires by itself): ${failure.message}`);
@@ -388,10 +397,17 @@ export class StoreHost implements JobHost {
 
   // ---- retention ----------------------------------------------------------------------
 
-  /** Counts a write; prunes on the first and then every `pruneEvery` writes. */
+  /**
+   * Counts a write; prunes every `pruneEvery` writes. The first prune of the n-th job comes at
+   * its (n mod pruneEvery)+1-th write, so that many jobs started together do not all prune on
+   * their first write.
+   */
   #countWrite(slot: JobSlot): void {
-    if (slot.writesSincePrune !== -1 && ++slot.writesSincePrune < this.#pruneEvery) return;
-    slot.writesSincePrune = 0;
+    if (slot.writesUntilPrune > 0) {
+      slot.writesUntilPrune -= 1;
+      return;
+    }
+    slot.writesUntilPrune = this.#pruneEvery - 1;
     void this.#track(
       this.#store.prune(slot.name, this.#retention).then(
         () => undefined,
@@ -474,7 +490,7 @@ export class StoreHost implements JobHost {
         run: null,
         claimInDoubt: false,
         stopping: false,
-        writesSincePrune: -1,
+        writesUntilPrune: this.#slots.size % this.#pruneEvery,
         settled: Promise.resolve(),
       };
       slot = created;

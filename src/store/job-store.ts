@@ -118,6 +118,34 @@ export interface RunClaim {
   readonly trigger: number;
 }
 
+/**
+ * Why {@link JobStore.claimRuns} refused a request: `taken` when the tick is at or before the
+ * mark (another claim has it; never for requests without a tick), `busy` when another owner
+ * holds a live lease (ask again later).
+ */
+export type ClaimRefusal = 'taken' | 'busy';
+
+/** One answer of {@link JobStore.claimRuns}: the claim, or why it was refused. */
+export type ClaimAnswer = RunClaim | ClaimRefusal;
+
+/** One item of {@link JobStore.finishRuns}. */
+export interface RunFinish {
+  /** The claimed run. */
+  readonly runId: string;
+  /** How it ended. */
+  readonly outcome: RunOutcome;
+}
+
+/** One item of {@link JobStore.releaseLeases}. */
+export interface LeaseRelease {
+  /** Job name. */
+  readonly job: string;
+  /** The holder releasing it. */
+  readonly owner: string;
+  /** The fence it holds the lease with. */
+  readonly fence: number;
+}
+
 /** How a claimed run ended. */
 export interface RunOutcome {
   /** Final status. */
@@ -169,6 +197,8 @@ export interface JobStore {
 
   /** A job's persisted state, or `null` if the store has never seen the job. */
   loadState(job: string): Promise<JobStateRecord | null>;
+  /** The states of several jobs, in the order asked: each as {@link JobStore.loadState} reads it. */
+  loadStates(jobs: readonly string[]): Promise<Array<JobStateRecord | null>>;
   /** Every job's persisted state, ordered by name (binary / code-point order, as `COLLATE "C"`). */
   listStates(): Promise<JobStateRecord[]>;
 
@@ -180,6 +210,13 @@ export interface JobStore {
    * owner holds a live lease.
    */
   claimRun(request: ClaimRequest): Promise<RunClaim | null>;
+  /**
+   * Many claims in one call, as a runner sends them when many jobs are due at once. Each
+   * request (for distinct jobs) is decided exactly as {@link JobStore.claimRun} decides it,
+   * and the answer at the same index says why a refusal happened. When the call rejects,
+   * every request's outcome is unknown, as for a rejected `claimRun`.
+   */
+  claimRuns(requests: readonly ClaimRequest[]): Promise<ClaimAnswer[]>;
   /**
    * Take (or keep) the job's lease without starting a run, as interval jobs do across
    * replicas (interrupting other owners' runs on a takeover, see the module comment). Returns
@@ -193,11 +230,18 @@ export interface JobStore {
   renewLease(job: string, owner: string, fence: number, leaseMs: number): Promise<boolean>;
   /** Release a held lease; a no-op when the lease is not this owner's with this fence. */
   releaseLease(job: string, owner: string, fence: number): Promise<void>;
+  /** {@link JobStore.releaseLease} for the leases of several distinct jobs in one call. */
+  releaseLeases(releases: readonly LeaseRelease[]): Promise<void>;
   /**
    * Record how a claimed run ended. Applied only while the run is still `running`; returns
    * `false` otherwise (for example, another replica already marked it `interrupted`).
    */
   finishRun(runId: string, outcome: RunOutcome): Promise<boolean>;
+  /**
+   * {@link JobStore.finishRun} for several distinct runs in one call; the answer at each index
+   * is that run's `finishRun` result.
+   */
+  finishRuns(finishes: readonly RunFinish[]): Promise<boolean[]>;
   /**
    * Record ticks that were not executed and advance the mark to the newest of them, only if
    * the mark is before it. Returns `false` (recording nothing) otherwise.

@@ -1,10 +1,14 @@
 import { StoreError } from '../errors/store-errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
+import { claimOrNull } from './claim-answers.js';
 import type {
+  ClaimAnswer,
   ClaimRequest,
   JobStateRecord,
   JobStore,
+  LeaseRelease,
   RunClaim,
+  RunFinish,
   RunOutcome,
   RunQuery,
   RunRecord,
@@ -13,10 +17,14 @@ import type {
 } from './job-store.js';
 import {
   checkClaimRequest,
+  checkClaimRequests,
   checkFence,
+  checkJobNames,
   checkKeep,
   checkLeaseMs,
+  checkLeaseReleases,
   checkName,
+  checkRunFinishes,
   checkRunOutcome,
   checkRunQuery,
   checkSkipRequest,
@@ -86,6 +94,16 @@ export class MemoryStore implements JobStore {
     return state === undefined ? null : this.#record(job, state);
   }
 
+  /** {@inheritDoc JobStore.loadStates} */
+  async loadStates(jobs: readonly string[]): Promise<Array<JobStateRecord | null>> {
+    this.#check();
+    checkJobNames(jobs);
+    return jobs.map((job) => {
+      const state = this.#states.get(job);
+      return state === undefined ? null : this.#record(job, state);
+    });
+  }
+
   /** {@inheritDoc JobStore.listStates} */
   async listStates(): Promise<JobStateRecord[]> {
     this.#check();
@@ -98,11 +116,22 @@ export class MemoryStore implements JobStore {
   async claimRun(request: ClaimRequest): Promise<RunClaim | null> {
     this.#check();
     checkClaimRequest(request);
+    return claimOrNull(this.#claim(request));
+  }
+
+  /** {@inheritDoc JobStore.claimRuns} */
+  async claimRuns(requests: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
+    this.#check();
+    checkClaimRequests(requests);
+    return requests.map((request) => this.#claim(request));
+  }
+
+  #claim(request: ClaimRequest): ClaimAnswer {
     const state = this.#stateOf(request.job);
     const mark = state.lastTickAt;
-    if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return null;
+    if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return 'taken';
     const fence = this.#take(request.job, state, request.owner, request.leaseMs);
-    if (fence === null) return null;
+    if (fence === null) return 'busy';
     if (request.tickAt !== null) state.lastTickAt = request.tickAt;
     state.triggerCount += 1;
     if (request.unexecuted !== undefined) {
@@ -150,6 +179,17 @@ export class MemoryStore implements JobStore {
     checkName('job', job);
     checkName('owner', owner);
     checkFence(fence);
+    this.#release({ job, owner, fence });
+  }
+
+  /** {@inheritDoc JobStore.releaseLeases} */
+  async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
+    this.#check();
+    checkLeaseReleases(releases);
+    for (const release of releases) this.#release(release);
+  }
+
+  #release({ job, owner, fence }: LeaseRelease): void {
     const state = this.#states.get(job);
     if (state === undefined || state.fence !== fence || state.leaseOwner !== owner) return;
     state.leaseOwner = null;
@@ -159,8 +199,20 @@ export class MemoryStore implements JobStore {
   /** {@inheritDoc JobStore.finishRun} */
   async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
     this.#check();
-    const run = this.#runs.get(parseRunId('runId', runId));
+    const id = parseRunId('runId', runId);
     checkRunOutcome(outcome);
+    return this.#finish(id, outcome);
+  }
+
+  /** {@inheritDoc JobStore.finishRuns} */
+  async finishRuns(finishes: readonly RunFinish[]): Promise<boolean[]> {
+    this.#check();
+    const ids = checkRunFinishes(finishes);
+    return finishes.map((finish, index) => this.#finish(ids[index] as number, finish.outcome));
+  }
+
+  #finish(id: number, outcome: RunOutcome): boolean {
+    const run = this.#runs.get(id);
     if (run === undefined || run.status !== 'running') return false;
     run.status = outcome.status;
     run.endedAt = outcome.endedAt;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ClaimRequest, FinalRunStatus, RunOutcome, RunQuery, SkipRequest } from './job-store.js';
+import type { ClaimRequest, FinalRunStatus, LeaseRelease, RunFinish, RunOutcome, RunQuery, SkipRequest } from './job-store.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set<FinalRunStatus>(['ok', 'failed', 'timeout', 'interrupted']);
 const UNEXECUTED_STATUSES: ReadonlySet<string> = new Set(['missed', 'skipped']);
@@ -32,16 +32,16 @@ export function checkTime(field: string, value: unknown): asserts value is numbe
 }
 
 /** Throws a `RangeError` unless `value` is a positive integer number of milliseconds. */
-export function checkLeaseMs(value: unknown): asserts value is number {
+export function checkLeaseMs(value: unknown, at = ''): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`leaseMs must be a positive integer number of milliseconds, got ${show(value)}`);
+    throw new RangeError(`${at}leaseMs must be a positive integer number of milliseconds, got ${show(value)}`);
   }
 }
 
 /** Throws a `RangeError` unless `value` is a non-negative integer fencing number. */
-export function checkFence(value: unknown): asserts value is number {
+export function checkFence(value: unknown, at = ''): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`fence must be a non-negative integer, got ${show(value)}`);
+    throw new RangeError(`${at}fence must be a non-negative integer, got ${show(value)}`);
   }
 }
 
@@ -75,20 +75,82 @@ function checkUnexecutedStatus(field: string, value: unknown): void {
   }
 }
 
-/** Checks every field of a {@link ClaimRequest}. */
-export function checkClaimRequest(request: ClaimRequest): void {
-  checkName('job', request.job);
-  checkName('owner', request.owner);
-  if (request.tickAt !== null) checkTime('tickAt', request.tickAt);
-  checkTime('startedAt', request.startedAt);
-  checkLeaseMs(request.leaseMs);
+/** Checks every field of a {@link ClaimRequest}; `at` prefixes the field names (e.g. `requests[2].`). */
+export function checkClaimRequest(request: ClaimRequest, at = ''): void {
+  checkName(`${at}job`, request.job);
+  checkName(`${at}owner`, request.owner);
+  if (request.tickAt !== null) checkTime(`${at}tickAt`, request.tickAt);
+  checkTime(`${at}startedAt`, request.startedAt);
+  checkLeaseMs(request.leaseMs, at);
   if (request.unexecuted !== undefined) {
     if (request.tickAt === null && request.unexecuted.ticks.length > 0) {
-      throw new RangeError('unexecuted ticks can only be recorded with a claim for a tick (tickAt is null)');
+      throw new RangeError(`${at}unexecuted ticks can only be recorded with a claim for a tick (${at}tickAt is null)`);
     }
-    checkTicks('unexecuted.ticks', request.unexecuted.ticks, request.tickAt);
-    checkUnexecutedStatus('unexecuted.status', request.unexecuted.status);
+    checkTicks(`${at}unexecuted.ticks`, request.unexecuted.ticks, request.tickAt);
+    checkUnexecutedStatus(`${at}unexecuted.status`, request.unexecuted.status);
   }
+}
+
+/**
+ * Checks a batch: an array whose items pass `checkItem` (field names prefixed with
+ * `<field>[i].`) and name distinct keys (`keyOf`, named `keyField` in the error).
+ */
+function checkBatch<T>(field: string, items: unknown, checkItem: (item: T, at: string) => void, keyField: string, keyOf: (item: T) => unknown): asserts items is readonly T[] {
+  if (!Array.isArray(items)) throw new TypeError(`${field} must be an array, got ${show(items)}`);
+  const seen = new Set<unknown>();
+  for (const [index, item] of (items as T[]).entries()) {
+    const at = `${field}[${index}].`;
+    if (typeof item !== 'object' || item === null) throw new TypeError(`${field}[${index}] must be an object, got ${show(item)}`);
+    checkItem(item, at);
+    const key = keyOf(item);
+    if (seen.has(key)) throw new RangeError(`${at}${keyField} ${show(key)} appears more than once in one call`);
+    seen.add(key);
+  }
+}
+
+/** Checks the job names of `JobStore.loadStates`. */
+export function checkJobNames(jobs: unknown): asserts jobs is readonly string[] {
+  if (!Array.isArray(jobs)) throw new TypeError(`jobs must be an array, got ${show(jobs)}`);
+  for (const [index, job] of (jobs as unknown[]).entries()) checkName(`jobs[${index}]`, job);
+}
+
+/** Checks the requests of `JobStore.claimRuns`: each one, for distinct jobs. */
+export function checkClaimRequests(requests: unknown): asserts requests is readonly ClaimRequest[] {
+  checkBatch<ClaimRequest>('requests', requests, checkClaimRequest, 'job', (request) => request.job);
+}
+
+/**
+ * Checks the items of `JobStore.finishRuns` (distinct runs); returns their ids parsed, in
+ * order.
+ */
+export function checkRunFinishes(finishes: unknown): number[] {
+  const ids: number[] = [];
+  checkBatch<RunFinish>(
+    'finishes',
+    finishes,
+    (finish, at) => {
+      ids.push(parseRunId(`${at}runId`, finish.runId));
+      checkRunOutcome(finish.outcome, at);
+    },
+    'runId',
+    (finish) => finish.runId,
+  );
+  return ids;
+}
+
+/** Checks the items of `JobStore.releaseLeases`: each one, for distinct jobs. */
+export function checkLeaseReleases(releases: unknown): asserts releases is readonly LeaseRelease[] {
+  checkBatch<LeaseRelease>(
+    'releases',
+    releases,
+    (release, at) => {
+      checkName(`${at}job`, release.job);
+      checkName(`${at}owner`, release.owner);
+      checkFence(release.fence, at);
+    },
+    'job',
+    (release) => release.job,
+  );
 }
 
 /** Checks every field of a {@link SkipRequest}. */
@@ -100,14 +162,15 @@ export function checkSkipRequest(request: SkipRequest): void {
   checkUnexecutedStatus('status', request.status);
 }
 
-/** Checks every field of a {@link RunOutcome}. */
-export function checkRunOutcome(outcome: RunOutcome): void {
+/** Checks every field of a {@link RunOutcome}; `at` prefixes the field names. */
+export function checkRunOutcome(outcome: RunOutcome, at = ''): void {
+  if (typeof outcome !== 'object' || outcome === null) throw new TypeError(`${at}outcome must be an object, got ${show(outcome)}`);
   if (!FINAL_STATUSES.has(outcome.status)) {
-    throw new RangeError(`status must be one of ok, failed, timeout, interrupted, got ${show(outcome.status)}`);
+    throw new RangeError(`${at}status must be one of ok, failed, timeout, interrupted, got ${show(outcome.status)}`);
   }
-  checkTime('endedAt', outcome.endedAt);
+  checkTime(`${at}endedAt`, outcome.endedAt);
   if (outcome.error !== null && typeof outcome.error !== 'string') {
-    throw new TypeError(`error must be a string or null, got ${show(outcome.error)}`);
+    throw new TypeError(`${at}error must be a string or null, got ${show(outcome.error)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { LeaseLostError } from '../../src/runner/lease-lost-error.js';
 import type { RunnerEventMap } from '../../src/runner/runner-events.js';
 import { StoreHost } from '../../src/runner/store-host.js';
 import { TypedEmitter } from '../../src/runner/typed-emitter.js';
+import type { ClaimRequest } from '../../src/store/job-store.js';
 import { sharedTimerQueue } from '../../src/time/timer-queue.js';
 import { CaptureLogger } from '../helpers/capture-logger.js';
 import { ScriptedStore } from './fixtures/scripted-store.js';
@@ -135,7 +136,7 @@ describe('StoreHost', () => {
     const [run] = await store.listRuns({ job: 'report' });
     expect(run?.status).toBe('interrupted');
     expect(run?.error).toContain('lost its lease');
-    expect(store.callsOf('releaseLease')).toHaveLength(0);
+    expect(store.callsOf('releaseLeases')).toHaveLength(0);
   });
 
   /** The lease counts as lost a tenth of its length (at most 500 ms) before it expires unconfirmed. */
@@ -182,13 +183,13 @@ describe('StoreHost', () => {
   });
 
   it('re-sends a claim whose outcome is unknown with retry: true, once', async () => {
-    store.failNext.set('claimRun', 1);
+    store.failNext.set('claimRuns', 1);
     const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
-    await expect(host.claim(cronJob, request)).rejects.toThrow('scripted claimRun failure');
+    await expect(host.claim(cronJob, request)).rejects.toThrow('scripted claimRuns failure');
     const grant = asGrant(await host.claim(cronJob, request));
     await host.finish(cronJob, grant, ok());
     await host.claim(cronJob, { ...request, tickAt: REFERENCE + 60_000 });
-    const retries = store.callsOf('claimRun').map(([claim]) => (claim as { retry?: boolean }).retry ?? false);
+    const retries = store.itemsOf<ClaimRequest>('claimRuns').map((claim) => claim.retry ?? false);
     expect(retries).toEqual([false, true, false]);
   });
 
@@ -196,24 +197,24 @@ describe('StoreHost', () => {
     const errors: string[] = [];
     events.on('job:error', ({ phase, error }) => errors.push(`${phase}: ${error.message}`));
     const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
-    store.failNext.set('finishRun', 2);
+    store.failNext.set('finishRuns', 2);
     const finished = host.finish(cronJob, grant, ok());
     await vi.advanceTimersByTimeAsync(POLL_MS * 2);
     await finished;
-    expect(store.callsOf('finishRun')).toHaveLength(3);
+    expect(store.callsOf('finishRuns')).toHaveLength(3);
     expect((await store.listRuns({ job: 'report' }))[0]?.status).toBe('ok');
-    expect(errors).toEqual(['host: scripted finishRun failure', 'host: scripted finishRun failure']);
+    expect(errors).toEqual(['host: scripted finishRuns failure', 'host: scripted finishRuns failure']);
     expect((await store.loadState('report'))?.leaseOwner).toBeNull();
   });
 
   it('waits for the previous finish before the next claim of the same job', async () => {
     const first = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
-    store.failNext.set('finishRun', 1);
+    store.failNext.set('finishRuns', 1);
     void host.finish(cronJob, first, ok());
     const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null });
     await vi.advanceTimersByTimeAsync(POLL_MS);
     const second = asGrant(await next);
-    expect(store.calls.map((call) => call.method).filter((method) => method !== 'prune')).toEqual(['claimRun', 'finishRun', 'finishRun', 'releaseLease', 'claimRun']);
+    expect(store.calls.map((call) => call.method).filter((method) => method !== 'prune')).toEqual(['claimRuns', 'finishRuns', 'finishRuns', 'releaseLeases', 'claimRuns']);
     await host.finish(cronJob, second, ok());
   });
 
@@ -245,6 +246,24 @@ describe('StoreHost', () => {
     const [run] = await store.listRuns({ job: 'sampler' });
     expect(run?.status).toBe('interrupted');
     expect((await store.loadState('sampler'))?.leaseOwner).toBeNull();
+  });
+
+  it('sends the claims, finishes and releases of jobs due together as one store call each', async () => {
+    const jobs: HostedJob[] = ['a', 'b', 'c'].map((name) => ({ name, cron: '* * * * * *', interval: null }));
+    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
+    const grants = (await Promise.all(jobs.map((job) => host.claim(job, request)))).map(asGrant);
+    expect(store.callsOf('claimRuns')).toHaveLength(1);
+    expect(store.itemsOf<ClaimRequest>('claimRuns').map((claim) => claim.job)).toEqual(['a', 'b', 'c']);
+    await Promise.all(jobs.map((job, index) => host.finish(job, grants[index] as ExecutionGrant, ok())));
+    expect(store.callsOf('finishRuns')).toHaveLength(1);
+    expect(store.callsOf('releaseLeases')).toHaveLength(1);
+    expect(store.itemsOf('releaseLeases')).toHaveLength(3);
+    expect((await store.listRuns()).map((run) => [run.job, run.status])).toEqual([
+      ['c', 'ok'],
+      ['b', 'ok'],
+      ['a', 'ok'],
+    ]);
+    expect((await store.listStates()).map((state) => state.leaseOwner)).toEqual([null, null, null]);
   });
 
   it('turns job events into runner events', () => {

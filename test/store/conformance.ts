@@ -184,6 +184,17 @@ export function describeStoreConformance(
         time.expectExpiry(state?.leaseExpiresAt ?? null, before + 30_000);
       });
 
+      it('loadStates answers in the order asked, null for jobs never seen, as loadState does', async () => {
+        await claimed(claimOf({ job: 'b', tickAt: tick(2), owner: 'x' }));
+        await claimed(claimOf({ job: 'a', tickAt: tick(1), owner: 'y' }));
+        const states = await store.loadStates(['b', 'nobody', 'a']);
+        expect(states).toEqual([await store.loadState('b'), null, await store.loadState('a')]);
+        expect(states[0]).toMatchObject({ job: 'b', triggerCount: 1, lastTickAt: tick(2), leaseOwner: 'x' });
+        expect(await store.loadStates([])).toEqual([]);
+        await expect(store.loadStates(['a', ''])).rejects.toThrow(/jobs\[1\]/);
+        await expect(store.loadStates('a' as unknown as string[])).rejects.toThrow(TypeError);
+      });
+
       it('listStates orders jobs by name in binary order', async () => {
         for (const job of ['b', 'a-2', 'B', 'a', '_']) await store.acquireLease(job, 'o', LONG_LEASE_MS);
         const states = await store.listStates();
@@ -662,6 +673,130 @@ export function describeStoreConformance(
         await store.prune('job', 0);
         expect(await store.loadState('job')).toMatchObject({ triggerCount: 1, lastTickAt: tick(3) });
         expect(await store.claimRun(claimOf({ tickAt: tick(3) }))).toBeNull();
+      });
+    });
+
+    describe('batches: claimRuns, finishRuns, releaseLeases', () => {
+      it('claimRuns decides each request as claimRun would, answering in order with the reason of each refusal', async () => {
+        await claimed(claimOf({ job: 'taken', tickAt: tick(1), owner: 'a' }));
+        await claimed(claimOf({ job: 'busy', tickAt: tick(1), owner: 'x' }));
+        const startedAt = time.clock.now();
+        const answers = await store.claimRuns([
+          claimOf({ job: 'fresh', tickAt: tick(2), owner: 'o', startedAt }),
+          claimOf({ job: 'taken', tickAt: tick(1), owner: 'o' }),
+          claimOf({ job: 'busy', tickAt: tick(2), owner: 'o' }),
+          claimOf({ job: 'manual', tickAt: null, owner: 'o' }),
+          claimOf({ job: 'gap', tickAt: tick(4), owner: 'o', unexecuted: { ticks: [tick(2), tick(3)], status: 'missed' } }),
+        ]);
+        expect(answers.map((answer) => (typeof answer === 'string' ? answer : 'claim'))).toEqual(['claim', 'taken', 'busy', 'claim', 'claim']);
+        const [fresh, , , manual, gap] = answers as RunClaim[];
+        expect(fresh).toMatchObject({ trigger: 1, runId: expect.stringMatching(/^[0-9]+$/) });
+        expect(fresh?.fence).toBeGreaterThanOrEqual(1);
+        expect(await runsOf('fresh')).toEqual([
+          { id: fresh?.runId, job: 'fresh', tickAt: tick(2), startedAt, endedAt: null, status: 'running', error: null, trigger: 1, owner: 'o' },
+        ]);
+        expect(await store.loadState('fresh')).toMatchObject({ triggerCount: 1, lastTickAt: tick(2), leaseOwner: 'o' });
+        expect(await store.loadState('manual')).toMatchObject({ triggerCount: 1, lastTickAt: null, leaseOwner: 'o' });
+        expect((await runsOf('manual'))[0]).toMatchObject({ id: manual?.runId, tickAt: null, status: 'running' });
+        expect((await runsOf('gap')).map((run) => [run.status, run.tickAt])).toEqual([
+          ['running', tick(4)],
+          ['missed', tick(3)],
+          ['missed', tick(2)],
+        ]);
+        expect((await runsOf('gap'))[0]?.id).toBe(gap?.runId);
+        // The refused requests changed nothing.
+        expect(await runsOf('taken')).toHaveLength(1);
+        expect(await runsOf('busy')).toHaveLength(1);
+        expect(await store.loadState('busy')).toMatchObject({ triggerCount: 1, lastTickAt: tick(1), leaseOwner: 'x' });
+      });
+
+      it('claimRuns answers busy for a request without a tick under another live lease, and [] for no requests', async () => {
+        await claimed(claimOf({ job: 'held', tickAt: tick(1), owner: 'x' }));
+        expect(await store.claimRuns([claimOf({ job: 'held', tickAt: null, owner: 'y' })])).toEqual(['busy']);
+        expect(await store.claimRuns([])).toEqual([]);
+      });
+
+      it("claimRuns takes over expired leases with a greater fence, interrupting the previous owner's runs", async () => {
+        const stale = await claimed(claimOf({ job: 'p', tickAt: tick(1), owner: 'a', leaseMs: time.unit }));
+        const staleQ = await claimed(claimOf({ job: 'q', tickAt: tick(1), owner: 'a', leaseMs: time.unit }));
+        await time.elapse(2 * time.unit);
+        const answers = await store.claimRuns([claimOf({ job: 'q', tickAt: tick(2), owner: 'b' }), claimOf({ job: 'p', tickAt: tick(2), owner: 'b' })]);
+        const [q, p] = answers as RunClaim[];
+        expect(q?.fence).toBeGreaterThan(staleQ.fence);
+        expect(p?.fence).toBeGreaterThan(stale.fence);
+        expect(p?.trigger).toBe(2);
+        for (const id of [stale.runId, staleQ.runId]) {
+          expect(await store.finishRun(id, { status: 'ok', endedAt: time.clock.now(), error: null })).toBe(false);
+        }
+        expect((await runsOf('p')).map((run) => run.status)).toEqual(['running', 'interrupted']);
+      });
+
+      it('grants each job-tick exactly once when batches of several owners race (across instances when the store has them)', async () => {
+        const peer = await openPeer();
+        const instances = peer === undefined ? [store] : [store, peer, (await openPeer()) as JobStore];
+        const jobs = Array.from({ length: 12 }, (_, i) => `job-${i}`);
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => {
+            // Each batch in its own order: the store must lock in one order whatever it is given.
+            const order = i % 2 === 0 ? jobs : [...jobs].reverse();
+            return (instances[i % instances.length] as JobStore).claimRuns(order.map((job) => claimOf({ job, tickAt: tick(5), owner: `owner-${i % 3}` })));
+          }),
+        );
+        const answers = batches.flat();
+        expect(answers.filter((answer) => typeof answer !== 'string')).toHaveLength(jobs.length);
+        expect(answers.filter((answer) => typeof answer === 'string').every((answer) => answer === 'taken')).toBe(true);
+        for (const job of jobs) {
+          expect(await runsOf(job), job).toHaveLength(1);
+          expect(await store.loadState(job)).toMatchObject({ triggerCount: 1, lastTickAt: tick(5) });
+        }
+      });
+
+      it('finishRuns records each outcome as finishRun would, answering in order', async () => {
+        const [first, second] = (await store.claimRuns([claimOf({ job: 'x' }), claimOf({ job: 'y' })])) as RunClaim[];
+        const endedAt = time.clock.now() + 5;
+        const results = await store.finishRuns([
+          { runId: second?.runId as string, outcome: { status: 'failed', endedAt, error: 'Error: boom' } },
+          { runId: '987654321', outcome: { status: 'ok', endedAt, error: null } },
+          { runId: first?.runId as string, outcome: { status: 'ok', endedAt, error: null } },
+        ]);
+        expect(results).toEqual([true, false, true]);
+        expect(await store.finishRuns([{ runId: first?.runId as string, outcome: { status: 'failed', endedAt: endedAt + 1, error: 'late' } }])).toEqual([false]);
+        expect((await runsOf('x'))[0]).toMatchObject({ status: 'ok', endedAt, error: null });
+        expect((await runsOf('y'))[0]).toMatchObject({ status: 'failed', endedAt, error: 'Error: boom' });
+        expect(await store.finishRuns([])).toEqual([]);
+      });
+
+      it('releaseLeases frees each lease only for its owner and fence', async () => {
+        const fences = await Promise.all(['r1', 'r2', 'r3'].map((job) => store.acquireLease(job, 'o', LONG_LEASE_MS)));
+        const [f1, f2, f3] = fences as number[];
+        await store.releaseLeases([
+          { job: 'r3', owner: 'someone-else', fence: f3 as number },
+          { job: 'r1', owner: 'o', fence: f1 as number },
+          { job: 'r2', owner: 'o', fence: (f2 as number) + 1 },
+          { job: 'unknown', owner: 'o', fence: 1 },
+        ]);
+        expect(await store.loadState('r1')).toMatchObject({ leaseOwner: null });
+        expect(await store.loadState('r2')).toMatchObject({ leaseOwner: 'o' });
+        expect(await store.loadState('r3')).toMatchObject({ leaseOwner: 'o' });
+        await store.releaseLeases([]);
+      });
+
+      it('rejects bad batches naming the item and the field, applying nothing', async () => {
+        await expect(store.claimRuns([claimOf({ job: 'a' }), claimOf({ job: 'a', tickAt: tick(2) })])).rejects.toThrow(/requests\[1\]\.job "a"/);
+        await expect(store.claimRuns([claimOf({ job: 'a' }), claimOf({ job: 'b', leaseMs: -5 })])).rejects.toThrow(/requests\[1\]\.leaseMs.*-5/);
+        await expect(store.claimRuns([claimOf({ job: 'a' }), claimOf({ job: '' })])).rejects.toThrow(TypeError);
+        await expect(store.claimRuns('a' as unknown as ClaimRequest[])).rejects.toThrow(/requests must be an array/);
+        expect(await runsOf('a')).toEqual([]);
+        expect(await store.listStates()).toEqual([]);
+        await expect(store.finishRuns([{ runId: 'x1', outcome: { status: 'ok', endedAt: 1, error: null } }])).rejects.toThrow(/finishes\[0\]\.runId/);
+        await expect(store.finishRuns([{ runId: '1', outcome: { status: 'done' as 'ok', endedAt: 1, error: null } }])).rejects.toThrow(/finishes\[0\]\.status/);
+        await expect(
+          store.finishRuns([
+            { runId: '1', outcome: { status: 'ok', endedAt: 1, error: null } },
+            { runId: '1', outcome: { status: 'ok', endedAt: 1, error: null } },
+          ]),
+        ).rejects.toThrow(/finishes\[1\]\.runId "1"/);
+        await expect(store.releaseLeases([{ job: 'a', owner: 'o', fence: -1 }])).rejects.toThrow(/releases\[0\]\.fence/);
       });
     });
 

@@ -10,22 +10,30 @@ import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { isConnectionError } from './connection-errors.js';
 import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
+import { refusalFor } from '../claim-answers.js';
 import {
   checkClaimRequest,
+  checkClaimRequests,
   checkFence,
+  checkJobNames,
   checkKeep,
   checkLeaseMs,
+  checkLeaseReleases,
   checkName,
+  checkRunFinishes,
   checkRunOutcome,
   checkRunQuery,
   checkSkipRequest,
   parseRunId,
 } from '../store-arguments.js';
 import type {
+  ClaimAnswer,
   ClaimRequest,
   JobStateRecord,
   JobStore,
+  LeaseRelease,
   RunClaim,
+  RunFinish,
   RunOutcome,
   RunQuery,
   RunRecord,
@@ -33,7 +41,7 @@ import type {
 } from '../job-store.js';
 import { migrate } from './migrate.js';
 import { bindSchema } from './migrations.js';
-import { toRunRecord, toStateRecord, type ClaimRow, type RunRow, type StateRow } from './rows.js';
+import { toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
 import * as statements from './statements.js';
@@ -74,7 +82,8 @@ export const INTERRUPTED_RUN_ERROR =
 type BoundStatements = { readonly [K in keyof typeof statements]: string };
 
 /**
- * The PostgreSQL store. Every method is one SQL statement (atomic on its own) and rejects with
+ * The PostgreSQL store. Every method is one SQL statement (atomic on its own; `claimRuns` may
+ * add single claims and a read) and rejects with
  * {@link StoreError} (the driver's error as `cause`) when the database is unreachable; the
  * pool recovers by itself once the server is back.
  *
@@ -216,6 +225,15 @@ export class PostgresStore implements JobStore {
     return row ? toStateRecord(row) : null;
   }
 
+  /** The states of several jobs, in the order asked (`null` for jobs never seen), in one statement. */
+  async loadStates(jobs: readonly string[]): Promise<Array<JobStateRecord | null>> {
+    checkJobNames(jobs);
+    if (jobs.length === 0) return [];
+    const result = await this.#query<StateRow>('loadStates', this.#sql.LOAD_STATES_SQL, [jobs], () => [jobs]);
+    const byJob = new Map(result.rows.map((row) => [row.job, toStateRecord(row)]));
+    return jobs.map((job) => byJob.get(job) ?? null);
+  }
+
   /** Every job's state, ordered by name. */
   async listStates(): Promise<JobStateRecord[]> {
     const result = await this.#query<StateRow>('listStates', this.#sql.LIST_STATES_SQL, [], () => []);
@@ -264,6 +282,39 @@ export class PostgresStore implements JobStore {
   }
 
   /**
+   * Many claims: those without unexecuted ticks or a retry in one atomic statement
+   * (`CLAIM_RUNS_SQL`), the others one by one as {@link PostgresStore.claimRun}; then one read
+   * of the refused jobs' marks tells `taken` from `busy`. A failed batch statement is not
+   * re-sent (its outcome is unknown: the caller re-sends its claims with `retry`).
+   */
+  async claimRuns(requests: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
+    checkClaimRequests(requests);
+    const simple: ClaimRequest[] = [];
+    const single: ClaimRequest[] = [];
+    for (const request of requests) (request.retry === true || request.unexecuted !== undefined ? single : simple).push(request);
+    const answers = new Map<string, RunClaim | null>();
+    const [batch] = await Promise.all([
+      simple.length === 0
+        ? undefined
+        : this.#query<BatchClaimRow>('claimRuns', this.#sql.CLAIM_RUNS_SQL, [
+            simple.map((request) => request.job),
+            simple.map((request) => request.owner),
+            simple.map((request) => request.tickAt),
+            simple.map((request) => request.startedAt),
+            simple.map((request) => request.leaseMs),
+            this.#clock.now(),
+            INTERRUPTED_RUN_ERROR,
+          ]),
+      ...single.map(async (request) => answers.set(request.job, await this.claimRun(request))),
+    ]);
+    for (const row of batch?.rows ?? []) answers.set(row.job, { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) });
+    const refused = requests.filter((request) => (answers.get(request.job) ?? null) === null);
+    const states = refused.length === 0 ? [] : await this.loadStates(refused.map((request) => request.job));
+    const marks = new Map(states.map((state, index) => [refused[index]?.job, state?.lastTickAt ?? null]));
+    return requests.map((request) => answers.get(request.job) ?? refusalFor(request, marks.get(request.job) ?? null));
+  }
+
+  /**
    * Take or keep the job's lease without a run (a takeover interrupts other owners' running runs
    * of the job). Returns the fence, or `null` if another owner holds a live lease.
    */
@@ -309,6 +360,30 @@ export class PostgresStore implements JobStore {
     // Re-sending is harmless: the same outcome, once recorded, is recognised.
     const result = await this.#query('finishRun', this.#sql.FINISH_RUN_SQL, params, () => params);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Release several leases in one statement; each only if it is that owner's with that fence. */
+  async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
+    checkLeaseReleases(releases);
+    if (releases.length === 0) return;
+    const params = [releases.map((release) => release.job), releases.map((release) => release.owner), releases.map((release) => release.fence)];
+    await this.#query('releaseLeases', this.#sql.RELEASE_LEASES_SQL, params, () => params);
+  }
+
+  /** {@link PostgresStore.finishRun} for several runs in one statement. */
+  async finishRuns(finishes: readonly RunFinish[]): Promise<boolean[]> {
+    checkRunFinishes(finishes);
+    if (finishes.length === 0) return [];
+    const params = [
+      finishes.map((finish) => finish.runId),
+      finishes.map((finish) => finish.outcome.status),
+      finishes.map((finish) => finish.outcome.endedAt),
+      finishes.map((finish) => finish.outcome.error),
+    ];
+    // Re-sending is harmless, as for finishRun.
+    const result = await this.#query<{ id: string }>('finishRuns', this.#sql.FINISH_RUNS_SQL, params, () => params);
+    const recorded = new Set(result.rows.map((row) => row.id));
+    return finishes.map((finish) => recorded.has(finish.runId));
   }
 
   /** Record unexecuted ticks and advance the mark to the newest, only if the mark is before it. */

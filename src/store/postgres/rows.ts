@@ -54,6 +54,18 @@ export interface ClaimRow {
   retried: boolean;
 }
 
+/** A row of `CLAIM_RUNS_SQL`: one claimed job. */
+export interface BatchClaimRow {
+  /** Job name. */
+  job: string;
+  /** New run id. */
+  run_id: string;
+  /** Lease fence (bigint as text). */
+  fence: string;
+  /** Trigger number (bigint as text). */
+  trigger_number: string;
+}
+
 /** A nullable bigint-as-text column as a number. */
 export function toNumberOrNull(value: string | null): number | null {
   return value === null ? null : Number(value);

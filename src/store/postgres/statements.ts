@@ -80,6 +80,12 @@ const STATE_COLUMNS = `
 export const LOAD_STATE_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_state WHERE job = $1::text`;
 
 /**
+ * The states of some jobs (in no particular order; absent jobs have no row).
+ * -- Params: $1 jobs (text[])
+ */
+export const LOAD_STATES_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_state WHERE job = ANY($1::text[])`;
+
+/**
  * Every job's state, by name (byte order, as JavaScript sorts ASCII).
  * -- Params: none
  */
@@ -180,6 +186,68 @@ SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true
   FROM retried JOIN refreshed ON refreshed.lease_fence = retried.fence`;
 
 /**
+ * MANY CLAIMS in one atomic statement, for distinct jobs, none with unexecuted ticks or a
+ * retry: `CLAIM_RUN_SQL`'s steps 1, 2 and 4 over arrays. The state rows are locked in job
+ * order (`COLLATE "C"`) and the runs a takeover interrupts in id order, as every statement that
+ * locks several rows does, so batches never deadlock: the later one waits for the earlier to
+ * commit, then sees the marks it moved.
+ * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 ticks (bigint[], NULL for none),
+ * --         $4 started_at (bigint[]), $5 lease_ms (double precision[]),
+ * --         $6 ended_at and $7 error for the runs interrupted by a takeover
+ * Returns one row per claimed job: job, run_id, fence, trigger_number.
+ */
+export const CLAIM_RUNS_SQL = `
+WITH requested AS (
+  SELECT *
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[])
+         AS r(job, owner, tick_at, started_at, lease_ms)
+),
+claimed AS (
+  INSERT INTO __SCHEMA__.job_state AS st
+         (job, trigger_count, last_tick_at, previous_tick_at, lease_owner, lease_expires_at, lease_fence)
+  SELECT job, 1, tick_at, NULL, owner, clock_timestamp() + lease_ms * interval '1 millisecond', 1
+    FROM requested
+   ORDER BY job COLLATE "C"
+  ON CONFLICT (job) DO UPDATE SET
+         trigger_count    = st.trigger_count + 1,
+         previous_tick_at = st.last_tick_at,
+         last_tick_at     = GREATEST(st.last_tick_at, EXCLUDED.last_tick_at),
+         lease_owner      = EXCLUDED.lease_owner,
+         lease_expires_at = EXCLUDED.lease_expires_at,
+         lease_fence      = st.lease_fence
+                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
+                                   THEN 0 ELSE 1 END
+   WHERE (EXCLUDED.last_tick_at IS NULL OR st.last_tick_at IS NULL OR st.last_tick_at < EXCLUDED.last_tick_at)
+     AND (st.lease_owner IS NULL
+          OR st.lease_owner = EXCLUDED.lease_owner
+          OR st.lease_expires_at <= clock_timestamp())
+  RETURNING st.job, st.lease_owner, st.trigger_count, st.lease_fence
+),
+stale AS (
+  SELECT r.id
+    FROM __SCHEMA__.runs AS r
+    JOIN claimed ON r.job = claimed.job
+   WHERE r.status = 'running' AND r.owner IS DISTINCT FROM claimed.lease_owner
+   ORDER BY r.id
+     FOR UPDATE OF r
+),
+interrupted AS (
+  UPDATE __SCHEMA__.runs AS r
+     SET status = 'interrupted', ended_at = $6::bigint, error = $7::text
+    FROM stale
+   WHERE r.id = stale.id
+  RETURNING r.id
+),
+run AS (
+  INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence)
+  SELECT claimed.job, requested.tick_at, requested.started_at, 'running', claimed.trigger_count, claimed.lease_owner, claimed.lease_fence
+    FROM claimed JOIN requested ON requested.job = claimed.job
+   ORDER BY claimed.job COLLATE "C"
+  RETURNING job, id, fence, trigger_number
+)
+SELECT job, id::text AS run_id, fence::text AS fence, trigger_number::text AS trigger_number FROM run`;
+
+/**
  * Take or keep a job's lease without a run (interval jobs across replicas). On a takeover, the
  * job's `running` runs of other owners are marked `interrupted` in the same statement (see
  * `CLAIM_RUN_SQL`, step 2).
@@ -243,6 +311,46 @@ UPDATE __SCHEMA__.runs AS r
  WHERE r.id = $1::bigint
    AND (r.status = 'running'
         OR (r.status = $2::text AND r.ended_at = $3::bigint AND r.error IS NOT DISTINCT FROM $4::text))`;
+
+/**
+ * `RELEASE_LEASE_SQL` for several jobs, locking their state rows in job order.
+ * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 fences (bigint[])
+ */
+export const RELEASE_LEASES_SQL = `
+WITH held AS (
+  SELECT st.job
+    FROM __SCHEMA__.job_state AS st
+    JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS x(job, owner, fence)
+      ON st.job = x.job AND st.lease_owner = x.owner AND st.lease_fence = x.fence
+   ORDER BY st.job COLLATE "C"
+     FOR UPDATE OF st
+)
+UPDATE __SCHEMA__.job_state AS st
+   SET lease_owner = NULL, lease_expires_at = NULL
+  FROM held
+ WHERE st.job = held.job`;
+
+/**
+ * `FINISH_RUN_SQL` for several runs, locking them in id order.
+ * -- Params: $1 run ids (bigint[]), $2 statuses (text[]), $3 ended_at (bigint[]), $4 errors (text[])
+ * Returns the ids (as text) whose outcome is recorded.
+ */
+export const FINISH_RUNS_SQL = `
+WITH finished AS (
+  SELECT r.id, f.status, f.ended_at, f.error
+    FROM __SCHEMA__.runs AS r
+    JOIN unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS f(id, status, ended_at, error)
+      ON r.id = f.id
+   WHERE r.status = 'running'
+      OR (r.status = f.status AND r.ended_at = f.ended_at AND r.error IS NOT DISTINCT FROM f.error)
+   ORDER BY r.id
+     FOR UPDATE OF r
+)
+UPDATE __SCHEMA__.runs AS r
+   SET status = finished.status, ended_at = finished.ended_at, error = finished.error
+  FROM finished
+ WHERE r.id = finished.id
+RETURNING r.id::text AS id`;
 
 /**
  * Record unexecuted ticks and advance the mark to the newest, only if the mark is before it.

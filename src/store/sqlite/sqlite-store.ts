@@ -2,11 +2,15 @@ import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
+import { claimOrNull } from '../claim-answers.js';
 import type {
+  ClaimAnswer,
   ClaimRequest,
   JobStateRecord,
   JobStore,
+  LeaseRelease,
   RunClaim,
+  RunFinish,
   RunOutcome,
   RunQuery,
   RunRecord,
@@ -16,10 +20,14 @@ import type {
 } from '../job-store.js';
 import {
   checkClaimRequest,
+  checkClaimRequests,
   checkFence,
+  checkJobNames,
   checkKeep,
   checkLeaseMs,
+  checkLeaseReleases,
   checkName,
+  checkRunFinishes,
   checkRunOutcome,
   checkRunQuery,
   checkSkipRequest,
@@ -158,6 +166,19 @@ export class SqliteStore implements JobStore {
     });
   }
 
+  /** {@inheritDoc JobStore.loadStates} */
+  async loadStates(jobs: readonly string[]): Promise<Array<JobStateRecord | null>> {
+    checkJobNames(jobs);
+    return this.#use(({ db, sql }) =>
+      db.transaction(() =>
+        jobs.map((job) => {
+          const row = sql.state.get(job);
+          return row === undefined ? null : this.#stateRecord(row);
+        }),
+      )(),
+    );
+  }
+
   /** {@inheritDoc JobStore.listStates} */
   async listStates(): Promise<JobStateRecord[]> {
     return this.#use(({ sql }) => sql.states.all().map((row) => this.#stateRecord(row)));
@@ -166,22 +187,28 @@ export class SqliteStore implements JobStore {
   /** {@inheritDoc JobStore.claimRun} */
   async claimRun(request: ClaimRequest): Promise<RunClaim | null> {
     checkClaimRequest(request);
-    return this.#immediate((sql, now) => {
-      const state = this.#stateRow(sql, request.job);
-      const mark = state.last_tick_at;
-      if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return null;
-      const fence = this.#takeLease(sql, state, request.owner, request.leaseMs, now, {
-        trigger: state.trigger_count + 1,
-        mark: request.tickAt ?? mark,
-      });
-      if (fence === null) return null;
-      if (request.unexecuted !== undefined) {
-        this.#insertUnexecuted(sql, request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
-      }
-      const trigger = state.trigger_count + 1;
-      const result = sql.insertRun.run(request.job, request.tickAt, request.startedAt, 'running', trigger, request.owner);
-      return { runId: String(result.lastInsertRowid), fence, trigger };
-    });
+    return claimOrNull(this.#immediate((sql, now) => this.#claim(sql, now, request)));
+  }
+
+  /** {@inheritDoc JobStore.claimRuns} One transaction for all of them. */
+  async claimRuns(requests: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
+    checkClaimRequests(requests);
+    if (requests.length === 0) return [];
+    return this.#immediate((sql, now) => requests.map((request) => this.#claim(sql, now, request)));
+  }
+
+  #claim(sql: SqliteStatements, now: number, request: ClaimRequest): ClaimAnswer {
+    const state = this.#stateRow(sql, request.job);
+    const mark = state.last_tick_at;
+    if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return 'taken';
+    const trigger = state.trigger_count + 1;
+    const fence = this.#takeLease(sql, state, request.owner, request.leaseMs, now, { trigger, mark: request.tickAt ?? mark });
+    if (fence === null) return 'busy';
+    if (request.unexecuted !== undefined) {
+      this.#insertUnexecuted(sql, request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
+    }
+    const result = sql.insertRun.run(request.job, request.tickAt, request.startedAt, 'running', trigger, request.owner);
+    return { runId: String(result.lastInsertRowid), fence, trigger };
   }
 
   /** {@inheritDoc JobStore.acquireLease} */
@@ -212,11 +239,29 @@ export class SqliteStore implements JobStore {
     this.#use(({ sql }) => sql.release.run(job, owner, fence));
   }
 
+  /** {@inheritDoc JobStore.releaseLeases} One transaction for all of them. */
+  async releaseLeases(releases: readonly LeaseRelease[]): Promise<void> {
+    checkLeaseReleases(releases);
+    if (releases.length === 0) return;
+    this.#immediate((sql) => {
+      for (const { job, owner, fence } of releases) sql.release.run(job, owner, fence);
+    });
+  }
+
   /** {@inheritDoc JobStore.finishRun} */
   async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
     const id = parseRunId('runId', runId);
     checkRunOutcome(outcome);
     return this.#use(({ sql }) => sql.finishRun.run(outcome.status, outcome.endedAt, outcome.error, id).changes === 1);
+  }
+
+  /** {@inheritDoc JobStore.finishRuns} One transaction for all of them. */
+  async finishRuns(finishes: readonly RunFinish[]): Promise<boolean[]> {
+    const ids = checkRunFinishes(finishes);
+    if (finishes.length === 0) return [];
+    return this.#immediate((sql) =>
+      finishes.map(({ outcome }, index) => sql.finishRun.run(outcome.status, outcome.endedAt, outcome.error, ids[index] as number).changes === 1),
+    );
   }
 
   /** {@inheritDoc JobStore.skipTicks} */

@@ -1,0 +1,53 @@
+/**
+ * Gathers the calls made while the microtask queue drains into one batch call.
+ *
+ * When many jobs are due on the same tick they wake from one timer callback and each asks the
+ * store for something (a claim, a finish, a release) a few microtasks later. Sending those as
+ * one statement instead of one per job is what lets replicas keep up with thousands of jobs per
+ * second on PostgreSQL. The batch is sent from `process.nextTick` scheduled by the first call:
+ * Node runs it only once the microtask queue is empty, so after every job woken in the same
+ * callback has made its call, and without waiting for a turn of the event loop. Calls made
+ * while a batch is in flight go into the next one.
+ */
+export class CallBatcher<Item, Answer> {
+  #items: Item[] = [];
+  #settlers: Array<{ resolve: (answer: Answer) => void; reject: (error: unknown) => void }> = [];
+  #scheduled = false;
+  readonly #send: (items: readonly Item[]) => Promise<readonly Answer[]>;
+
+  /**
+   * @param send - answers a batch, one answer per item in order; if it rejects, every call of
+   *   the batch rejects with its error
+   */
+  constructor(send: (items: readonly Item[]) => Promise<readonly Answer[]>) {
+    this.#send = send;
+  }
+
+  /** Adds `item` to the next batch; resolves with its answer. */
+  call(item: Item): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      this.#items.push(item);
+      this.#settlers.push({ resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        process.nextTick(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const items = this.#items;
+    const settlers = this.#settlers;
+    this.#items = [];
+    this.#settlers = [];
+    this.#scheduled = false;
+    let answers: readonly Answer[];
+    try {
+      answers = await this.#send(items);
+    } catch (error) {
+      for (const settler of settlers) settler.reject(error);
+      return;
+    }
+    for (const [index, settler] of settlers.entries()) settler.resolve(answers[index] as Answer);
+  }
+}
