@@ -12,7 +12,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { bindSchema } from '../../src/store/postgres/migrations.js';
 import { quoteSchemaName } from '../../src/store/postgres/schema-name.js';
-import { CLAIM_RUN_SQL, FINISH_RUN_SQL, RELEASE_LEASE_SQL } from '../../src/store/postgres/statements.js';
+import { CLAIM_RUN_SQL, CLAIM_RUNS_SQL, FINISH_RUN_SQL, FINISH_RUNS_SQL, RELEASE_LEASE_SQL, RELEASE_LEASES_SQL } from '../../src/store/postgres/statements.js';
 import { dropSchema, randomSchemaName, startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { checkSchedule, LEASE_TTL_S, PERIOD_MS, readRuns, ReplicaSet, sleep, type BeginLine, type Received, type StoredRun } from './replica-harness.js';
@@ -46,9 +46,10 @@ describe.sequential('replicas through database trouble', () => {
     schema = randomSchemaName('rep_proxy');
     const target = new URL(url);
     const sql = (text: string): string => bindSchema(text, quoteSchemaName(schema));
-    const isClaim = (text: string): boolean => text === sql(CLAIM_RUN_SQL);
-    const isFinish = (text: string): boolean => text === sql(FINISH_RUN_SQL);
-    const isRelease = (text: string): boolean => text === sql(RELEASE_LEASE_SQL);
+    // The runner sends claims, finishes and releases in batches; a re-sent claim in doubt goes alone.
+    const isClaim = (text: string): boolean => text === sql(CLAIM_RUN_SQL) || text === sql(CLAIM_RUNS_SQL);
+    const isFinish = (text: string): boolean => text === sql(FINISH_RUN_SQL) || text === sql(FINISH_RUNS_SQL);
+    const isRelease = (text: string): boolean => text === sql(RELEASE_LEASE_SQL) || text === sql(RELEASE_LEASES_SQL);
     set = new ReplicaSet(url, schema);
     for (const name of ['a', 'b', 'c']) {
       const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port) });
@@ -95,7 +96,7 @@ describe.sequential('replicas through database trouble', () => {
     const rowsById = byId(rows);
     const report = checkSchedule(set, rows, from + PERIOD_MS, to - PERIOD_MS);
     const failed = proxies.flatMap((proxy) => proxy.stats.failedAfterCommit);
-    const committedClaims = failed.filter((event) => isClaim(event.sql) && event.rows === 1);
+    const committedClaims = failed.filter((event) => isClaim(event.sql) && event.rows >= 1);
     const finishedLines = set.linesOf('run');
     const wonClaims = set.linesOf('claim').filter((line) => line.result === 'won');
     const claimErrors = set.linesOf('claim').filter((line) => line.result === 'error');
@@ -118,7 +119,7 @@ describe.sequential('replicas through database trouble', () => {
     // The faults really happened.
     expect(committedClaims.length, 'some claims committed and their reply was lost').toBeGreaterThan(0);
     expect(resolvedByRetry.length, 'a claim in doubt was resolved by re-reading').toBeGreaterThan(0);
-    expect(failed.filter((event) => isFinish(event.sql) && event.rows === 0 && !event.error).length).toBeGreaterThan(0);
+    expect(failed.filter((event) => isFinish(event.sql) && !event.error).length).toBeGreaterThan(0);
     expect(stats.reduce((sum, s) => sum + s.dropped, 0)).toBeGreaterThan(0);
     expect(stats.reduce((sum, s) => sum + s.refused, 0)).toBeGreaterThan(0);
     // No replica crashed: each stopped gracefully when asked.
