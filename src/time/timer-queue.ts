@@ -5,7 +5,14 @@
  * ordered by due time, served by a single Node timer armed for the earliest entry. This keeps
  * an idle job at a few dozen bytes (no timer, closure or promise per job), lets thousands of
  * jobs due on the same second fire from one timer callback, and lets stopping many jobs cost
- * one heap removal each.
+ * almost nothing each.
+ *
+ * Cancelling is lazy: it only marks the entry. A cancelled entry leaves the heap when it
+ * reaches the top (it is skipped, never fired), when cancelled entries come to outnumber queued
+ * ones (the heap is rebuilt from the queued ones in linear time, so they never hold more than
+ * half of it), or when nothing is queued any more (the heap is emptied and the Node timer
+ * cleared, so the process can exit). Scheduling a cancelled entry that is still in the heap
+ * revives it in place.
  *
  * Two rules make waits trustworthy when the clock is not kind:
  * - A single Node timer waits at most {@link MAX_TIMER_WAIT_MS}. Node cannot wait more than
@@ -28,10 +35,12 @@ export const MAX_TIMER_WAIT_MS = 60_000;
 export class TimerEntry<Owner = undefined> {
   /** Wall-clock time (epoch ms) at which {@link TimerEntry.callback} runs. */
   dueAt = 0;
-  /** Position in the heap, or -1 when not queued. Owned by the queue. */
+  /** Position in the heap, or -1 when not in it. Owned by the queue. */
   heapIndex = -1;
   /** Insertion order, to fire entries with equal due times in the order they were set. */
   sequence = 0;
+  /** In the heap but cancelled: skipped when it reaches the top, dropped by compaction. Owned by the queue. */
+  cancelled = false;
 
   /**
    * @param callback - runs (synchronously, from the queue's timer) once the entry is due
@@ -42,44 +51,65 @@ export class TimerEntry<Owner = undefined> {
     readonly owner: Owner = undefined as Owner,
   ) {}
 
-  /** Whether the entry is waiting in a queue. */
+  /** Whether the entry is waiting in a queue (scheduled and not cancelled). */
   get isQueued(): boolean {
-    return this.heapIndex !== -1;
+    return this.heapIndex !== -1 && !this.cancelled;
   }
 }
 
 /** A min-heap of {@link TimerEntry} served by one Node timer. */
 export class TimerQueue {
   readonly #heap: TimerEntry<unknown>[] = [];
+  /** Cancelled entries still in the heap. */
+  #cancelledCount = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerDueAt = Number.POSITIVE_INFINITY;
   #sequence = 0;
   #firing = false;
   readonly #onTimer = (): void => this.#fireDue();
 
-  /** Number of queued entries. */
+  /** Number of queued entries (cancelled ones not counted). */
   get size(): number {
-    return this.#heap.length;
+    return this.#heap.length - this.#cancelledCount;
   }
 
   /** Queues `entry` to run at `dueAt` (epoch ms), moving it if it is already queued. */
   schedule<Owner>(entry: TimerEntry<Owner>, dueAt: number): void {
-    if (entry.heapIndex !== -1) this.#removeAt(entry.heapIndex);
     entry.dueAt = dueAt;
     entry.sequence = this.#sequence++;
-    entry.heapIndex = this.#heap.length;
-    this.#heap.push(entry as TimerEntry<unknown>);
-    this.#siftUp(entry.heapIndex);
+    if (entry.heapIndex === -1) {
+      entry.heapIndex = this.#heap.length;
+      this.#heap.push(entry as TimerEntry<unknown>);
+      this.#siftUp(entry.heapIndex);
+    } else {
+      // Still in the heap (queued, or cancelled and not yet dropped): move it in place.
+      if (entry.cancelled) {
+        entry.cancelled = false;
+        this.#cancelledCount--;
+      }
+      this.#siftUp(entry.heapIndex);
+      this.#siftDown(entry.heapIndex);
+    }
     if (!this.#firing) this.#arm();
   }
 
-  /** Removes `entry` if it is queued. Returns whether it was. */
+  /**
+   * Cancels `entry` if it is queued. Returns whether it was. The entry only is marked; it
+   * leaves the heap when it reaches the top, when cancelled entries outnumber queued ones, or
+   * when none is queued any more.
+   */
   cancel<Owner>(entry: TimerEntry<Owner>): boolean {
-    if (entry.heapIndex === -1) return false;
-    this.#removeAt(entry.heapIndex);
-    // The armed timer stays valid (at worst it fires early, finds nothing due and re-arms),
-    // except when nothing is left: then it must go, so the process can exit.
-    if (this.#heap.length === 0 && !this.#firing) this.#arm();
+    if (entry.heapIndex === -1 || entry.cancelled) return false;
+    entry.cancelled = true;
+    this.#cancelledCount++;
+    if (this.#cancelledCount === this.#heap.length) {
+      // Nothing is queued: empty the heap and clear the timer, so the process can exit.
+      this.#clear();
+      if (!this.#firing) this.#arm();
+    } else if (this.#cancelledCount * 2 > this.#heap.length) {
+      this.#compact();
+    }
+    // Otherwise the armed timer stays valid: at worst it fires early, finds nothing due and re-arms.
     return true;
   }
 
@@ -91,7 +121,12 @@ export class TimerQueue {
     try {
       const now = Date.now();
       for (let top = this.#heap[0]; top !== undefined && top.dueAt <= now; top = this.#heap[0]) {
-        this.#removeAt(0);
+        this.#removeTop();
+        if (top.cancelled) {
+          top.cancelled = false;
+          this.#cancelledCount--;
+          continue;
+        }
         try {
           top.callback(top.owner);
         } catch (error) {
@@ -106,9 +141,15 @@ export class TimerQueue {
     }
   }
 
-  /** Keeps exactly one Node timer armed for the earliest entry, capped at MAX_TIMER_WAIT_MS. */
+  /** Keeps exactly one Node timer armed for the earliest queued entry, capped at MAX_TIMER_WAIT_MS. */
   #arm(): void {
-    const first = this.#heap[0];
+    let first = this.#heap[0];
+    while (first?.cancelled === true) {
+      this.#removeTop();
+      first.cancelled = false;
+      this.#cancelledCount--;
+      first = this.#heap[0];
+    }
     if (first === undefined) {
       if (this.#timer !== null) clearTimeout(this.#timer);
       this.#timer = null;
@@ -125,17 +166,45 @@ export class TimerQueue {
     this.#timer = setTimeout(this.#onTimer, Math.max(0, wakeAt - now));
   }
 
-  #removeAt(index: number): void {
+  /** Takes the earliest entry out of the heap. */
+  #removeTop(): void {
     const heap = this.#heap;
-    const removed = heap[index];
+    const removed = heap[0];
     const last = heap.pop();
     if (removed === undefined || last === undefined) return;
     removed.heapIndex = -1;
-    if (index === heap.length) return;
-    heap[index] = last;
-    last.heapIndex = index;
-    this.#siftUp(index);
-    this.#siftDown(last.heapIndex);
+    if (heap.length === 0) return;
+    heap[0] = last;
+    last.heapIndex = 0;
+    this.#siftDown(0);
+  }
+
+  /** Empties the heap (every entry in it is cancelled). */
+  #clear(): void {
+    for (const entry of this.#heap) {
+      entry.heapIndex = -1;
+      entry.cancelled = false;
+    }
+    this.#heap.length = 0;
+    this.#cancelledCount = 0;
+  }
+
+  /** Drops the cancelled entries and rebuilds the heap from the rest, in O(n). */
+  #compact(): void {
+    const heap = this.#heap;
+    let kept = 0;
+    for (const entry of heap) {
+      if (entry.cancelled) {
+        entry.heapIndex = -1;
+        entry.cancelled = false;
+        continue;
+      }
+      entry.heapIndex = kept;
+      heap[kept++] = entry;
+    }
+    heap.length = kept;
+    this.#cancelledCount = 0;
+    for (let index = (kept >> 1) - 1; index >= 0; index--) this.#siftDown(index);
   }
 
   #siftUp(index: number): void {

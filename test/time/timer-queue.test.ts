@@ -123,6 +123,102 @@ describe('TimerQueue', () => {
   });
 });
 
+describe('TimerQueue lazy cancellation', () => {
+  it('never fires a cancelled entry, and counts only queued entries in size', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const a = entry('a');
+    const b = entry('b');
+    const c = entry('c');
+    queue.schedule(a, REFERENCE + 100);
+    queue.schedule(b, REFERENCE + 200);
+    queue.schedule(c, REFERENCE + 300);
+    expect(queue.cancel(b)).toBe(true);
+    expect(queue.size).toBe(2);
+    expect(b.isQueued).toBe(false);
+    expect(queue.cancel(b)).toBe(false);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['a', 'c']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('skips an entry cancelled by a callback of the same wake-up', () => {
+    const queue = new TimerQueue();
+    const fired: string[] = [];
+    const victim = new TimerEntry(() => fired.push('victim'));
+    queue.schedule(
+      new TimerEntry(() => {
+        fired.push('canceller');
+        queue.cancel(victim);
+      }),
+      REFERENCE + 100,
+    );
+    queue.schedule(victim, REFERENCE + 100);
+    queue.schedule(new TimerEntry(() => fired.push('last')), REFERENCE + 100);
+    vi.advanceTimersByTime(100);
+    expect(fired).toEqual(['canceller', 'last']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('revives a cancelled entry that is still in the heap when it is scheduled again, and fires it once', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const early = entry('early');
+    const late = entry('late');
+    const keeper = entry('keeper');
+    queue.schedule(keeper, REFERENCE + 200);
+    queue.schedule(early, REFERENCE + 100);
+    queue.schedule(late, REFERENCE + 150);
+    queue.cancel(early); // one of three: stays in the heap, marked
+    queue.cancel(late);
+    expect(queue.size).toBe(1);
+    queue.schedule(early, REFERENCE + 300); // later than it was
+    queue.schedule(late, REFERENCE + 50); // earlier than it was
+    expect(queue.size).toBe(3);
+    expect(early.isQueued).toBe(true);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['late', 'keeper', 'early']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('clears the Node timer as soon as no entry is queued, wherever the cancelled ones sat', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const entries = [entry('a'), entry('b'), entry('c'), entry('d')];
+    entries.forEach((each, index) => queue.schedule(each, REFERENCE + 100 * (index + 1)));
+    queue.cancel(entries[1] as TimerEntry);
+    queue.cancel(entries[0] as TimerEntry); // the earliest: the armed timer may outlive it
+    queue.cancel(entries[3] as TimerEntry);
+    expect(vi.getTimerCount()).toBe(1);
+    queue.cancel(entries[2] as TimerEntry);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(queue.size).toBe(0);
+    expect(entries.every((each) => !each.isQueued)).toBe(true);
+    queue.schedule(entries[2] as TimerEntry, REFERENCE + 50);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['c']);
+  });
+
+  it('rebuilds the heap when cancelled entries outnumber queued ones, keeping due order and insertion order', () => {
+    const queue = new TimerQueue();
+    const fired: number[] = [];
+    const entries = Array.from({ length: 40 }, (_, index) => new TimerEntry(() => fired.push(index)));
+    // Due times descending, with ties: the heap has to reorder everything.
+    entries.forEach((each, index) => queue.schedule(each, REFERENCE + 1_000 - 20 * Math.floor(index / 2)));
+    const cancelled = entries.filter((_, index) => index % 5 !== 0 && index % 7 !== 0);
+    for (const each of cancelled) queue.cancel(each);
+    // The 21st cancel (21 of 40) rebuilt the heap without the cancelled entries; the 7 after it
+    // (7 of the 19 left) are only marked.
+    expect(cancelled.map((each) => each.heapIndex !== -1)).toEqual(cancelled.map((_, order) => order >= 21));
+    expect(queue.size).toBe(40 - cancelled.length);
+    queue.schedule(entries[3] as TimerEntry, REFERENCE + 1); // cancelled and dropped: queued anew
+    vi.advanceTimersByTime(2_000);
+    const kept = entries.map((_, index) => index).filter((index) => index % 5 === 0 || index % 7 === 0);
+    const byDueThenInsertion = [...kept].sort((x, y) => Math.floor(y / 2) - Math.floor(x / 2) || x - y);
+    expect(fired).toEqual([3, ...byDueThenInsertion]);
+  });
+});
+
 describe('TimerQueue across clocks', () => {
   it('re-arms when the armed timer belongs to a clock that no longer runs (fake timers swapped out)', async () => {
     const queue = new TimerQueue();
