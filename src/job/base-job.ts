@@ -16,7 +16,7 @@ import { JobException } from '../errors/job-exception.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
 import { locateJobClass } from '../isolation/job-class-location.js';
 import { ThreadHooks } from '../isolation/thread-hooks.js';
-import type { CronSchedule } from '../schedule/cron-schedule.js';
+import { earliestFireAfter, type CronSchedule } from '../schedule/cron-schedule.js';
 import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { baseJobFields, type BaseJobConfig, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job-fields.js';
@@ -630,9 +630,92 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   #onWake(): void {
     if (this.#state === 'retrying') {
       void this.#boot();
-    } else if (this.#state === 'sleeping') {
+    } else if (this.#state === 'sleeping' && !this.#executeOnTimeTick()) {
       void this.#advance();
     }
+  }
+
+  /** Jobs whose on-time execution returned during the current timer callback, and their runs. */
+  static readonly #unsettledJobs: BaseJob<object>[] = [];
+  static readonly #unsettledRuns: RunContext[] = [];
+
+  /**
+   * The commonest wake-up, handled without the general loop: a cron job with no host and no
+   * timeout woke on time for the tick it slept for, and no later tick is due. It executes at
+   * once, from the timer callback, and what follows (recording the outcome, computing the next
+   * tick, sleeping again) waits for {@link BaseJob.#settleUnsettled}, which runs when the timer
+   * callback has returned: every job due on the same second starts before any of them does
+   * its bookkeeping. Returns false, having changed nothing, when the general path must decide.
+   */
+  #executeOnTimeTick(): boolean {
+    const waitedFor = this.#waitedFor;
+    if (Number.isNaN(waitedFor) || this.#schedule === null || this.#host !== null || this.#stopRequested || this.#manualPending || this.#paused || this.timeout !== null) return false;
+    const jitterMs = this.#pendingJitterMs;
+    const judgedAt = Date.now() - jitterMs;
+    // The same test as #advanceCron's fast path, without computing the next tick: it cannot be
+    // due before the next whole second.
+    if (judgedAt < waitedFor || judgedAt >= earliestFireAfter(waitedFor)) return false;
+    this.#waitedFor = Number.NaN;
+    this.#lastTick = waitedFor;
+    this.#followingTick = Number.NaN;
+    this.#triggerCount++;
+    const run = this.#beginRun('schedule', waitedFor + jitterMs);
+    const pending = this.#callExecute(run);
+    if (pending !== null) {
+      void this.#continueAfterRun(pending);
+      return true;
+    }
+    (this.#activity as JobActivity).lastRunEnd = Date.now();
+    if (BaseJob.#unsettledJobs.push(this) === 1) queueMicrotask(BaseJob.#settleUnsettled);
+    BaseJob.#unsettledRuns.push(run);
+    return true;
+  }
+
+  /** Settles every on-time execution that returned during the timer callback that just ended. */
+  static readonly #settleUnsettled = (): void => {
+    const jobs = BaseJob.#unsettledJobs;
+    const runs = BaseJob.#unsettledRuns;
+    for (let index = 0; index < jobs.length; index++) {
+      const job = jobs[index] as BaseJob<object>;
+      try {
+        job.#settleOnTimeRun(runs[index] as RunContext);
+      } catch (error) {
+        void job.#fail(toError(error), 'execute');
+      }
+    }
+    jobs.length = 0;
+    runs.length = 0;
+  };
+
+  /** After an on-time execution that returned without a promise: record it, then sleep for the next tick. */
+  #settleOnTimeRun(run: RunContext): void {
+    this.#endRun(run, undefined, null, null, (this.#activity as JobActivity).lastRunEnd);
+    this.#followingTick = this.#tickAfter(this.#lastTick);
+    if (this.#stopRequested || this.#manualPending || this.#paused || !(this.#followingTick > Date.now())) {
+      void this.#advance();
+      return;
+    }
+    const following = this.#followingTick;
+    this.#followingTick = Number.NaN;
+    this.#sleepForTick(following);
+  }
+
+  /** After an on-time execution that threw or returned a promise: the loop's next step. */
+  async #continueAfterRun(pending: Promise<Error | null>): Promise<void> {
+    try {
+      const failed = await pending;
+      if (failed !== null) return await this.#fail(failed, 'execute');
+      this.#followingTick = this.#tickAfter(this.#lastTick);
+    } catch (error) {
+      return await this.#fail(toError(error), 'execute');
+    }
+    await this.#advance();
+  }
+
+  /** The first cron tick after `instant` (epoch ms), or NaN when the schedule has none. */
+  #tickAfter(instant: number): number {
+    const next = (this.#schedule as CronSchedule).next(new Date(instant));
+    return next === null ? Number.NaN : next.getTime();
   }
 
   /**
@@ -690,6 +773,17 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   #runFast(reason: TriggerReason, scheduledAt: number | null): Promise<Error | null> | null {
     if (this.timeout !== null) return this.#run(reason, scheduledAt, null);
     const run = this.#beginRun(reason, scheduledAt);
+    const pending = this.#callExecute(run);
+    if (pending === null) this.#endRun(run, undefined, null, null);
+    return pending;
+  }
+
+  /**
+   * Calls `execute` with the stop signal (no timeout, no grant). Returns `null` when it
+   * returned without a promise and without throwing, leaving {@link BaseJob.#endRun} to the
+   * caller; otherwise the promise of `#endRun`'s verdict.
+   */
+  #callExecute(run: RunContext): Promise<Error | null> | null {
     const signal = (this.#runController ??= new AbortController()).signal;
     let result: void | Promise<void>;
     try {
@@ -697,10 +791,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     } catch (error) {
       return Promise.resolve(this.#endRun(run, error, null, null));
     }
-    if (!isPromiseLike(result)) {
-      this.#endRun(run, undefined, null, null);
-      return null;
-    }
+    if (!isPromiseLike(result)) return null;
     return Promise.resolve(result).then(
       () => this.#endRun(run, undefined, null, null),
       (error: unknown) => this.#endRun(run, error, null, null),
@@ -741,11 +832,11 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   }
 
   /**
-   * Records the end of an execution and decides its status. Returns the error that sends the
-   * loop down the retry path, or `null` (success, or interrupted by stop or lease loss).
+   * Records the end of an execution (at `endedAt`, default now) and decides its status. Returns
+   * the error that sends the loop down the retry path, or `null` (success, or interrupted by
+   * stop or lease loss).
    */
-  #endRun(run: RunContext, thrown: unknown, timeoutSignal: AbortSignal | null, grant: ExecutionGrant | null): Error | null {
-    const endedAt = Date.now();
+  #endRun(run: RunContext, thrown: unknown, timeoutSignal: AbortSignal | null, grant: ExecutionGrant | null, endedAt = Date.now()): Error | null {
     if (this.#runController !== null && getEventListeners(this.#runController.signal, 'abort').length > 0) this.#runController = null;
     const activity = this.#recordActivity();
     activity.lastRunEnd = endedAt;
@@ -834,7 +925,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#cancelWakeup();
     this.#runController = null;
     this.#setState('stopped');
-    this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');
+    if (this.#isLogged('info')) this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');
     if (this.#host !== null) this.#host.detach(this).catch((error: unknown) => this.#reportHostError(error));
     const listeners = this.#stopListeners;
     this.#stopListeners = null;

@@ -111,8 +111,7 @@ export class CronSchedule {
   #next(after: number): number | null {
     const zone = this.#zone;
     const compiled = this.#compiled;
-    // Fire times are whole seconds: the first candidate is the next whole second.
-    let instant = Math.max(Math.floor(after / 1000) * 1000 + 1000, MIN_INSTANT);
+    let instant = Math.max(earliestFireAfter(after), MIN_INSTANT);
     // The wall-clock search result is reused while the search start moves forward past nothing.
     let searchedFrom = Number.NaN;
     let found: number | null = null;
@@ -140,6 +139,15 @@ export class CronSchedule {
     }
     return null;
   }
+}
+
+/**
+ * The earliest instant any schedule can fire strictly after `after` (epoch ms): fire times are
+ * whole seconds, so it is the next whole second. {@link CronSchedule.next} never returns an
+ * earlier instant, which lets a caller know that no tick is due before it without searching.
+ */
+export function earliestFireAfter(after: number): number {
+  return Math.floor(after / 1000) * 1000 + 1000;
 }
 
 /** Resolves a zone, turning `Intl`'s error into ours. */

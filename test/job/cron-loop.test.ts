@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { REFERENCE, MINUTE, HOUR, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
+import { BaseJob, type RunContext } from '../../src/index.js';
+import { CaptureLogger } from '../helpers/capture-logger.js';
+import { REFERENCE, SECOND, MINUTE, HOUR, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 
 failOnLeakedJobs();
@@ -115,5 +117,97 @@ describe('a cron job', () => {
     expect(job.missedTicks).toBe(3);
     expect(job.capture.events('catch-up-capped')).toHaveLength(1);
     await stopAndWait(job);
+  });
+});
+
+/** A cron job whose `execute` returns without a promise, running `onExecute`. */
+class SyncJob extends BaseJob {
+  readonly runs: RunContext[] = [];
+  readonly capture: CaptureLogger;
+  onExecute: () => void = () => {};
+
+  constructor(name: string) {
+    const capture = new CaptureLogger();
+    super({ name, cron: '* * * * * *', logger: capture });
+    this.capture = capture;
+  }
+
+  execute(_signal: AbortSignal, run: RunContext): void {
+    this.runs.push(run);
+    this.onExecute();
+  }
+}
+
+async function stopAll(jobs: readonly BaseJob[]): Promise<void> {
+  for (const job of jobs) job.requestStop();
+  const done = Promise.all(jobs.map((job) => job.waitUntilDone()));
+  await vi.runOnlyPendingTimersAsync();
+  await done;
+}
+
+describe('cron jobs due on the same tick', () => {
+  it('all start before any of them sleeps again, then each sleeps for its next tick', async () => {
+    const jobs = ['a', 'b', 'c'].map((name) => new SyncJob(`same-tick-${name}`));
+    const seen: string[][] = [];
+    for (const job of jobs) job.onExecute = () => seen.push(jobs.map((each) => each.state));
+    for (const job of jobs) job.start();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(seen).toEqual([
+      ['running', 'sleeping', 'sleeping'],
+      ['running', 'running', 'sleeping'],
+      ['running', 'running', 'running'],
+    ]);
+    expect(jobs.map((job) => job.state)).toEqual(['sleeping', 'sleeping', 'sleeping']);
+    expect(jobs.map((job) => job.nextRunAt?.getTime())).toEqual([1, 2, 3].map(() => REFERENCE + 2 * SECOND));
+    expect(jobs.map((job) => job.lastRun)).toEqual([1, 2, 3].map(() => ({ start: new Date(REFERENCE + SECOND), end: new Date(REFERENCE + SECOND), error: null })));
+    await vi.advanceTimersByTimeAsync(2 * SECOND);
+    for (const job of jobs) {
+      expect(job.runs.map((run) => [run.trigger, run.reason, run.scheduledAt?.getTime(), run.lateness])).toEqual([
+        [1, 'schedule', REFERENCE + SECOND, 0],
+        [2, 'schedule', REFERENCE + 2 * SECOND, 0],
+        [3, 'schedule', REFERENCE + 3 * SECOND, 0],
+      ]);
+    }
+    await stopAll(jobs);
+  });
+
+  it('honour a stop or a trigger that another job requests while they run', async () => {
+    const [stopped, triggered, actor] = ['stopped', 'triggered', 'actor'].map((name) => new SyncJob(`in-wake-${name}`)) as [SyncJob, SyncJob, SyncJob];
+    const shutdowns: string[] = [];
+    stopped.shutdown = () => void shutdowns.push(stopped.name);
+    actor.onExecute = () => {
+      if (actor.runs.length !== 1) return;
+      stopped.requestStop(); // both already ran on this tick
+      triggered.triggerNow();
+    };
+    for (const job of [stopped, triggered, actor]) job.start();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    const done = stopped.waitUntilDone(0);
+    await vi.advanceTimersByTimeAsync(0);
+    await done;
+    expect(stopped.state).toBe('stopped');
+    expect(shutdowns).toEqual([stopped.name]);
+    expect(triggered.runs.map((run) => [run.reason, run.startedAt.getTime()])).toEqual([
+      ['schedule', REFERENCE + SECOND],
+      ['manual', REFERENCE + SECOND],
+    ]);
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(stopped.runs).toHaveLength(1);
+    expect(triggered.runs.map((run) => run.reason)).toEqual(['schedule', 'manual', 'schedule']);
+    expect(actor.runs).toHaveLength(2);
+    await stopAll([triggered, actor]);
+  });
+
+  it('take the retry path when a synchronous execute throws', async () => {
+    const job = new SyncJob('throws-in-wake');
+    job.onExecute = () => {
+      throw new Error('boom');
+    };
+    job.start();
+    await vi.advanceTimersByTimeAsync(SECOND);
+    expect(job.state).toBe('retrying');
+    expect(job.lastRun?.error?.message).toBe('boom');
+    expect(job.capture.events('error')[0]?.bindings).toMatchObject({ job: 'throws-in-wake', phase: 'execute', retryIn: 10 });
+    await stopAll([job]);
   });
 });
