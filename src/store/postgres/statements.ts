@@ -92,6 +92,25 @@ export const LOAD_STATES_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_stat
 export const LIST_STATES_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_state ORDER BY job COLLATE "C"`;
 
 /**
+ * The claim's check and step on an existing state row (`st`), against the proposed row
+ * (`EXCLUDED`: the claimed tick, or NULL, and the claimer's lease). Shared by `CLAIM_RUN_SQL`
+ * and `CLAIM_RUNS_SQL`; see the first for what it does.
+ */
+const CLAIM_ON_CONFLICT = `  ON CONFLICT (job) DO UPDATE SET
+         trigger_count    = st.trigger_count + 1,
+         previous_tick_at = st.last_tick_at,
+         last_tick_at     = GREATEST(st.last_tick_at, EXCLUDED.last_tick_at),
+         lease_owner      = EXCLUDED.lease_owner,
+         lease_expires_at = EXCLUDED.lease_expires_at,
+         lease_fence      = st.lease_fence
+                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
+                                   THEN 0 ELSE 1 END
+   WHERE (EXCLUDED.last_tick_at IS NULL OR st.last_tick_at IS NULL OR st.last_tick_at < EXCLUDED.last_tick_at)
+     AND (st.lease_owner IS NULL
+          OR st.lease_owner = EXCLUDED.lease_owner
+          OR st.lease_expires_at <= clock_timestamp())`;
+
+/**
  * THE CLAIM: one atomic statement.
  *
  * 1. `claimed` upserts the job's state row. The row lock taken by `ON CONFLICT DO UPDATE`
@@ -125,19 +144,7 @@ WITH claimed AS (
          (job, trigger_count, last_tick_at, previous_tick_at, lease_owner, lease_expires_at, lease_fence)
   VALUES ($1::text, 1, $3::bigint, NULL, $2::text,
           clock_timestamp() + $5::double precision * interval '1 millisecond', 1)
-  ON CONFLICT (job) DO UPDATE SET
-         trigger_count    = st.trigger_count + 1,
-         previous_tick_at = st.last_tick_at,
-         last_tick_at     = GREATEST(st.last_tick_at, EXCLUDED.last_tick_at),
-         lease_owner      = EXCLUDED.lease_owner,
-         lease_expires_at = EXCLUDED.lease_expires_at,
-         lease_fence      = st.lease_fence
-                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                   THEN 0 ELSE 1 END
-   WHERE ($3::bigint IS NULL OR st.last_tick_at IS NULL OR st.last_tick_at < $3::bigint)
-     AND (st.lease_owner IS NULL
-          OR st.lease_owner = EXCLUDED.lease_owner
-          OR st.lease_expires_at <= clock_timestamp())
+${CLAIM_ON_CONFLICT}
   RETURNING st.trigger_count, st.lease_fence, st.previous_tick_at
 ),
 interrupted AS (
@@ -208,19 +215,7 @@ claimed AS (
   SELECT job, 1, tick_at, NULL, owner, clock_timestamp() + lease_ms * interval '1 millisecond', 1
     FROM requested
    ORDER BY job COLLATE "C"
-  ON CONFLICT (job) DO UPDATE SET
-         trigger_count    = st.trigger_count + 1,
-         previous_tick_at = st.last_tick_at,
-         last_tick_at     = GREATEST(st.last_tick_at, EXCLUDED.last_tick_at),
-         lease_owner      = EXCLUDED.lease_owner,
-         lease_expires_at = EXCLUDED.lease_expires_at,
-         lease_fence      = st.lease_fence
-                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                   THEN 0 ELSE 1 END
-   WHERE (EXCLUDED.last_tick_at IS NULL OR st.last_tick_at IS NULL OR st.last_tick_at < EXCLUDED.last_tick_at)
-     AND (st.lease_owner IS NULL
-          OR st.lease_owner = EXCLUDED.lease_owner
-          OR st.lease_expires_at <= clock_timestamp())
+${CLAIM_ON_CONFLICT}
   RETURNING st.job, st.lease_owner, st.trigger_count, st.lease_fence
 ),
 stale AS (
