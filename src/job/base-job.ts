@@ -47,6 +47,9 @@ const YIELD_CHECK_EVERY = 64;
 
 const SECOND = 1000;
 
+/** What {@link BaseJob.waitUntilDone} returns when the worker has already ended: one settled promise for all. */
+const DONE: Promise<void> = Promise.resolve();
+
 type StopListener = () => void;
 
 /**
@@ -286,14 +289,13 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     if (this.#state === 'stopped' || this.#stopRequested) return;
     this.#stopRequested = true;
     this.#runController?.abort(new JobException(this.name, 'stop requested'));
+    // Ending the worker cancels its wake-up.
     switch (this.#state) {
       case 'sleeping':
       case 'paused':
-        this.#cancelWakeup();
         void this.#finish();
         break;
       case 'retrying':
-        this.#cancelWakeup();
         this.#end();
         break;
       default:
@@ -311,7 +313,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     if (timeout !== null && (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout))) {
       throw new TypeError(`Expected \`timeout\` to be a finite number of seconds >= 0 or null, got \`${String(timeout)}\` (${typeof timeout})`);
     }
-    if (this.#state === 'stopped') return Promise.resolve();
+    if (this.#state === 'stopped') return DONE;
     return new Promise<void>((resolve, reject) => {
       const listeners = (this.#stopListeners ??= []);
       if (timeout === null) {

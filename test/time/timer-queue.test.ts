@@ -194,22 +194,34 @@ describe('TimerQueue lazy cancellation', () => {
     expect(vi.getTimerCount()).toBe(0);
     expect(queue.size).toBe(0);
     expect(entries.every((each) => !each.isQueued)).toBe(true);
-    queue.schedule(entries[2] as TimerEntry, REFERENCE + 50);
+    // Emptied in one go: the entries' old heap positions are stale, and must not be trusted
+    // when the slots fill up again with other entries.
+    queue.schedule(entries[3] as TimerEntry, REFERENCE + 400);
+    queue.schedule(entries[2] as TimerEntry, REFERENCE + 300);
+    queue.schedule(entries[0] as TimerEntry, REFERENCE + 200);
+    queue.schedule(entries[1] as TimerEntry, REFERENCE + 100);
+    expect(queue.size).toBe(4);
+    expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(1_000);
-    expect(fired).toEqual(['c']);
+    expect(fired).toEqual(['b', 'a', 'c', 'd']);
+    expect(queue.size).toBe(0);
   });
 
-  it('rebuilds the heap when cancelled entries outnumber queued ones, keeping due order and insertion order', () => {
+  it('rebuilds the heap once cancelled entries outnumber queued ones, keeping due order and insertion order', async () => {
     const queue = new TimerQueue();
     const fired: number[] = [];
     const entries = Array.from({ length: 40 }, (_, index) => new TimerEntry(() => fired.push(index)));
     // Due times descending, with ties: the heap has to reorder everything.
     entries.forEach((each, index) => queue.schedule(each, REFERENCE + 1_000 - 20 * Math.floor(index / 2)));
     const cancelled = entries.filter((_, index) => index % 5 !== 0 && index % 7 !== 0);
-    for (const each of cancelled) queue.cancel(each);
-    // The 21st cancel (21 of 40) rebuilt the heap without the cancelled entries; the 7 after it
-    // (7 of the 19 left) are only marked.
+    cancelled.slice(0, 21).forEach((each) => queue.cancel(each));
+    expect(cancelled.some((each) => each.heapIndex === -1)).toBe(false); // marked only, so far
+    await Promise.resolve(); // the rebuild runs in a microtask
+    cancelled.slice(21).forEach((each) => queue.cancel(each));
+    // The 21st cancel (21 of 40) had the heap rebuilt without the cancelled entries; the 7
+    // after the rebuild (7 of the 19 left) are only marked.
     expect(cancelled.map((each) => each.heapIndex !== -1)).toEqual(cancelled.map((_, order) => order >= 21));
+    await Promise.resolve();
     expect(queue.size).toBe(40 - cancelled.length);
     queue.schedule(entries[3] as TimerEntry, REFERENCE + 1); // cancelled and dropped: queued anew
     vi.advanceTimersByTime(2_000);
