@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TIMER_WAIT_MS, TimerEntry, TimerQueue } from '../../src/time/timer-queue.js';
+import { EARLY_AIM_FRACTION, FINAL_APPROACH_MS, MAX_TIMER_WAIT_MS, TimerEntry, TimerQueue } from '../../src/time/timer-queue.js';
 
 const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
 
@@ -81,6 +81,30 @@ describe('TimerQueue', () => {
     for (const call of spy.mock.calls) expect(call[1]).toBeLessThanOrEqual(MAX_TIMER_WAIT_MS);
     vi.advanceTimersByTime(1);
     expect(fired).toEqual(['far']);
+    spy.mockRestore();
+  });
+
+  it('aims a long wait early, finishes it with a short one, and fires the entry at its time', () => {
+    const queue = new TimerQueue();
+    const { fired, entry } = recorder();
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    const wait = 1_600;
+    const lead = wait * EARLY_AIM_FRACTION;
+    expect(lead).toBeLessThanOrEqual(FINAL_APPROACH_MS); // so the second wait is the last
+    queue.schedule(entry('long'), REFERENCE + wait);
+    expect(spy.mock.calls.map((call) => call[1])).toEqual([wait - lead]);
+    vi.advanceTimersByTime(wait - lead);
+    expect(fired).toEqual([]);
+    expect(spy.mock.calls.map((call) => call[1])).toEqual([wait - lead, lead]);
+    vi.advanceTimersByTime(lead - 1);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fired).toEqual(['long']);
+    queue.schedule(entry('short'), Date.now() + FINAL_APPROACH_MS);
+    expect(spy.mock.calls.at(-1)?.[1]).toBe(FINAL_APPROACH_MS); // armed exactly
+    vi.advanceTimersByTime(FINAL_APPROACH_MS);
+    expect(fired).toEqual(['long', 'short']);
+    expect(spy).toHaveBeenCalledTimes(3);
     spy.mockRestore();
   });
 
