@@ -288,18 +288,23 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   requestStop(): void {
     if (this.#state === 'stopped' || this.#stopRequested) return;
     this.#stopRequested = true;
-    this.#runController?.abort(new JobException(this.name, 'stop requested'));
-    // Ending the worker cancels its wake-up.
+    // Ending the worker cancels its wake-up. While it waits no hook runs, so nothing can be
+    // listening to the signal (an ended execution that left a listener has its own): it is
+    // dropped, not aborted (an abort costs ~7 µs, which adds up when a service stops 10,000 jobs).
     switch (this.#state) {
       case 'sleeping':
       case 'paused':
+        this.#runController = null;
         void this.#finish();
         break;
       case 'retrying':
+        this.#runController = null;
         this.#end();
         break;
       default:
-        // starting, running or stopping: the loop notices the request when the hook returns.
+        // starting, running or stopping: the running hook's signal aborts, and the loop
+        // notices the request when the hook returns.
+        this.#runController?.abort(new JobException(this.name, 'stop requested'));
         this.#setState('stopping');
     }
   }

@@ -189,6 +189,24 @@ describe('controls', () => {
     expect(job.capture.entries.filter((entry) => entry.level === 'error')).toEqual([]);
   });
 
+  it('requestStop on a sleeping job leaves the signal of its ended execution alone, and the next start gets a live one', async () => {
+    const job = new RecordingJob({ name: 'ran-once', interval: 10 }, { executeMs: 100 });
+    job.start();
+    await vi.advanceTimersByTimeAsync(10_200);
+    expect(job.state).toBe('sleeping');
+    job.requestStop();
+    expect(job.signals[0]?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(job.isRunning).toBe(false);
+    job.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(job.signals).toHaveLength(2);
+    job.requestStop();
+    expect(job.signals[1]?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(job.isRunning).toBe(false);
+  });
+
   it('requestStop is idempotent and a no-op on a job that is not running', async () => {
     const job = new RecordingJob({ name: 'idle', interval: 1 });
     job.requestStop();
