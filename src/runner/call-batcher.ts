@@ -1,3 +1,9 @@
+/** How one call's promise is settled. */
+interface Settler<Answer> {
+  readonly resolve: (answer: Answer) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Gathers the calls made while the microtask queue drains into one batch call.
  *
@@ -11,16 +17,21 @@
  */
 export class CallBatcher<Item, Answer> {
   #items: Item[] = [];
-  #settlers: Array<{ resolve: (answer: Answer) => void; reject: (error: unknown) => void }> = [];
+  #settlers: Settler<Answer>[] = [];
   #scheduled = false;
   readonly #send: (items: readonly Item[]) => Promise<readonly Answer[]>;
+  readonly #blamesOneItem: (error: unknown) => boolean;
 
   /**
    * @param send - answers a batch, one answer per item in order; if it rejects, every call of
    *   the batch rejects with its error
+   * @param blamesOneItem - says whether an error may come from a single bad item (bad input
+   *   rather than an outage); a batch that fails with such an error is sent again item by item,
+   *   so that one bad call cannot fail all the others
    */
-  constructor(send: (items: readonly Item[]) => Promise<readonly Answer[]>) {
+  constructor(send: (items: readonly Item[]) => Promise<readonly Answer[]>, blamesOneItem: (error: unknown) => boolean = () => false) {
     this.#send = send;
+    this.#blamesOneItem = blamesOneItem;
   }
 
   /** Adds `item` to the next batch; resolves with its answer. */
@@ -41,10 +52,18 @@ export class CallBatcher<Item, Answer> {
     this.#items = [];
     this.#settlers = [];
     this.#scheduled = false;
+    await this.#sendBatch(items, settlers);
+  }
+
+  async #sendBatch(items: readonly Item[], settlers: readonly Settler<Answer>[]): Promise<void> {
     let answers: readonly Answer[];
     try {
       answers = await this.#send(items);
     } catch (error) {
+      if (items.length > 1 && this.#blamesOneItem(error)) {
+        await Promise.all(items.map((item, index) => this.#sendBatch([item], [settlers[index] as Settler<Answer>])));
+        return;
+      }
       for (const settler of settlers) settler.reject(error);
       return;
     }

@@ -145,13 +145,15 @@ export class StoreHost implements JobHost {
     this.#events = options.events;
     this.#logger = options.logger;
     const store = options.store;
-    this.#restores = new CallBatcher((jobs) => store.loadStates(jobs));
-    this.#claims = new CallBatcher((requests) => store.claimRuns(requests));
-    this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes));
+    // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
+    const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
+    this.#restores = new CallBatcher((jobs) => store.loadStates(jobs), badArgument);
+    this.#claims = new CallBatcher((requests) => store.claimRuns(requests), badArgument);
+    this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes), badArgument);
     this.#releases = new CallBatcher(async (releases) => {
       await store.releaseLeases(releases);
       return releases.map(() => undefined);
-    });
+    }, badArgument);
   }
 
   /** {@inheritDoc JobHost.restore} */

@@ -54,4 +54,24 @@ describe('CallBatcher', () => {
     expect(await next).toBe('ok');
     expect(sent).toEqual([[1, 2], [3]]);
   });
+
+  it('sends a batch again item by item when its error may come from one bad item, so only that call fails', async () => {
+    const sent: number[][] = [];
+    const batcher = new CallBatcher<number, string>(
+      async (items) => {
+        sent.push([...items]);
+        if (items.includes(13)) throw new RangeError('item 13 is bad');
+        if (items.includes(99)) throw new Error('store down');
+        return items.map((item) => `ok ${item}`);
+      },
+      (error) => error instanceof RangeError,
+    );
+    const results = await Promise.allSettled([1, 13, 2].map((item) => batcher.call(item)));
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual(['ok 1', 'item 13 is bad', 'ok 2']);
+    expect(sent).toEqual([[1, 13, 2], [1], [13], [2]]);
+    // Any other error fails the whole batch at once, without sending it again.
+    const outage = await Promise.allSettled([99, 3].map((item) => batcher.call(item)));
+    expect(outage.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(sent.slice(4)).toEqual([[99, 3]]);
+  });
 });

@@ -266,6 +266,18 @@ describe('StoreHost', () => {
     expect((await store.listStates()).map((state) => state.leaseOwner)).toEqual([null, null, null]);
   });
 
+  it('fails only the bad claim of a batch, not the claims sent with it', async () => {
+    const good: HostedJob = { name: 'good', cron: '* * * * * *', interval: null };
+    const bad: HostedJob = { name: 'bad', cron: '* * * * * *', interval: null };
+    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
+    const notAscending = { ticks: [REFERENCE - 1_000, REFERENCE - 2_000], count: 2, status: 'missed' as const };
+    const [granted, refused] = await Promise.allSettled([host.claim(good, request), host.claim(bad, { ...request, unexecuted: notAscending })]);
+    expect(granted.status === 'fulfilled' && asGrant(granted.value).trigger).toBe(1);
+    expect(refused.status === 'rejected' && (refused.reason as Error).message).toMatch(/unexecuted\.ticks.*ascending/);
+    expect(store.callsOf('claimRuns').map(([requests]) => (requests as ClaimRequest[]).map((claim) => claim.job))).toEqual([['good', 'bad'], ['good'], ['bad']]);
+    await host.finish(good, asGrant((granted as PromiseFulfilledResult<ExecutionGrant>).value), ok());
+  });
+
   it('turns job events into runner events', () => {
     const seen: string[] = [];
     events.on('job:state', ({ job, state }) => seen.push(`${job} ${state}`));
