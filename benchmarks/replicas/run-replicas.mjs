@@ -72,7 +72,7 @@ function replicasPage(result) {
   return `# Benchmark scenario 5: replicas on PostgreSQL
 
 ${result.replicas} runner processes (\`JobRunner\` + \`PostgresStore\`, each hosting the same ${result.jobs} jobs on
-\`* * * * * *\`) against one throwaway PostgreSQL 15 on this machine, measured by
+\`* * * * * *\`) against one throwaway PostgreSQL 15 on this machine (the test clusters' settings: \`fsync=off\`), measured by
 \`benchmarks/replicas/run-replicas.mjs\` (part of \`npm run bench\`) over a ${result.windowSeconds} s steady window.
 Lateness is the execution's start minus its tick, the claim included. Run: ${result.date}.
 
