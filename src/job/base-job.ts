@@ -524,11 +524,11 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     // planner's allocations: woke on time for the tick slept for with the next one not due
     // yet; or that run just ended and the tick after it is still ahead.
     if (!Number.isNaN(waitedFor) && judgedAt >= waitedFor && judgedAt - waitedFor <= ON_TIME_TOLERANCE_MS) {
-      const next = schedule.next(new Date(waitedFor));
-      if (next === null || next.getTime() > judgedAt) {
+      const next = this.#tickAfter(waitedFor);
+      if (!(next <= judgedAt)) {
         this.#waitedFor = Number.NaN;
         this.#lastTick = waitedFor;
-        this.#followingTick = next === null ? Number.NaN : next.getTime();
+        this.#followingTick = next;
         return (await this.#executeGranted('schedule', waitedFor, waitedFor + jitterMs, null)) ?? 'again';
       }
     }
@@ -544,8 +544,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     );
     this.#waitedFor = Number.NaN;
     if (plan.newestDue === null) {
-      const next = schedule.next(new Date(this.#lastTick));
-      return next === null ? this.#endOfSchedule() : this.#sleepForTick(next.getTime());
+      const next = this.#tickAfter(this.#lastTick);
+      return Number.isNaN(next) ? this.#endOfSchedule() : this.#sleepForTick(next);
     }
     const unexecuted = this.#countUnexecuted(plan.missed, plan.missedCount, plan.skipped, plan.skippedCount, plan.countTruncated, plan.overCap);
     this.#lastTick = plan.newestDue.getTime();
