@@ -10,8 +10,9 @@
  *   job over only once its holder stops renewing.
  * - How a run ended is written with `finishRuns`, retried every `pollMs` while the store
  *   fails, before the next claim of that job.
- * - Claims, finishes and releases made in the same turn of the event loop (many jobs due on
- *   the same tick) go to the store as one batch call each ({@link CallBatcher}).
+ * - Restores, claims, finishes and releases asked for at the same moment (while the microtask
+ *   queue drains: many jobs due on one tick) go to the store as one batch call each
+ *   ({@link CallBatcher}).
  * - Each job's history is pruned to the newest `retention` runs as it grows.
  *
  * One host serves every job of a runner; it keeps a small slot of lease state per job.
@@ -125,7 +126,7 @@ export class StoreHost implements JobHost {
   readonly #held = new Set<JobSlot>();
   readonly #pending = new Set<Promise<void>>();
   readonly #renewal = new TimerEntry(() => void this.#renewAll());
-  /** Store calls batched per turn of the event loop. */
+  /** Store calls batched per microtask drain (see the module comment). */
   readonly #restores: CallBatcher<string, JobStateRecord | null>;
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
   readonly #finishes: CallBatcher<RunFinish, boolean>;
