@@ -38,6 +38,7 @@ function buildProgram(): Command {
     .addOption(new Option('--token <token>', 'bearer token enabling POST /api/jobs/:name/{trigger,pause,resume}').env('ELEANOR_TOKEN'))
     .option('--lease-ttl <seconds>', 'lease length: how soon another replica takes over', secondsOption('--lease-ttl'), RUNNER_DEFAULTS.leaseTtl)
     .option('--poll-interval <seconds>', 'wait before asking the store again', secondsOption('--poll-interval'), RUNNER_DEFAULTS.pollInterval)
+    .option('--claim-ahead <seconds>', 'claim each cron tick this long before it is due', secondsOption('--claim-ahead', true), RUNNER_DEFAULTS.claimAhead)
     .option('--shutdown-timeout <seconds>', 'how long a stop waits for jobs', secondsOption('--shutdown-timeout', true), RUNNER_DEFAULTS.shutdownTimeout)
     .option('--retention <runs>', 'runs kept per job', integerOption('--retention', 1, Number.MAX_SAFE_INTEGER), RUNNER_DEFAULTS.retention)
     .action((files: string[], options: RunOptions) => runCommand(files, options));

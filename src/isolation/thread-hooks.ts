@@ -122,7 +122,7 @@ export class ThreadHooks implements JobHooks {
    * `stopGrace` seconds later it is terminated and this rejects with a {@link JobThreadError}.
    */
   execute(signal: AbortSignal, run: RunContext): Promise<void> {
-    const data: RunData = { trigger: run.trigger, reason: run.reason, scheduledAtMs: run.scheduledAtMs, startedAtMs: run.startedAtMs };
+    const data: RunData = { trigger: run.trigger, reason: run.reason, scheduledAtMs: run.scheduledAtMs, startedAtMs: run.startedAtMs, runId: run.runId };
     const { id, promise } = this.#call('execute', data);
     if (id === null) return promise;
     let grace: TimerEntry | null = null;

@@ -28,6 +28,7 @@ export interface RunData {
   readonly trigger: number;
   readonly reason: TriggerReason;
   readonly scheduledAtMs: number | null;
+  readonly runId: string | null;
   readonly startedAtMs: number;
 }
 

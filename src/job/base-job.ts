@@ -52,6 +52,14 @@ const DONE: Promise<void> = Promise.resolve();
 
 type StopListener = () => void;
 
+/** Cron, under a host that claims ahead: a tick granted before it is due, executed when it is. */
+interface HeldClaim {
+  readonly grant: ExecutionGrant;
+  readonly tickAt: number;
+  /** The tick plus its jitter: when the execution starts (epoch ms). */
+  readonly scheduledAt: number;
+}
+
 /**
  * Base class for backend jobs: subclass it, implement {@link BaseJob.execute}, then
  * {@link BaseJob.start} it.
@@ -131,6 +139,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   #followingTick = Number.NaN;
   /** Interval: when the latest execution ended (epoch ms). */
   #lastEnd = 0;
+  /** Cron under a host that claims ahead: the tick granted and not yet due, else null. */
+  #heldClaim: HeldClaim | null = null;
   /**
    * Aborts the running execution on stop. Shared by successive executions while none leaves
    * a listener on its signal (creating one costs microseconds, which back-to-back executions
@@ -218,7 +228,9 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
 
   /** When the next trigger is due while the job sleeps for it, else `null`. */
   get nextRunAt(): Date | null {
-    return this.#state === 'sleeping' && this.#wakeup?.isQueued === true ? new Date(this.#wakeup.dueAt) : null;
+    if (this.#state !== 'sleeping' || this.#wakeup?.isQueued !== true) return null;
+    // A cron job under a host that claims ahead wakes before its tick to claim it.
+    return new Date(Number.isNaN(this.#waitedFor) ? this.#wakeup.dueAt : this.#waitedFor + this.#pendingJitterMs);
   }
 
   /** The latest execution: start, end (null while running) and error; `null` before the first. */
@@ -352,6 +364,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#paused = true;
     if (this.#state === 'sleeping') {
       this.#cancelWakeup();
+      this.#releaseHeldClaim('paused before the execution started');
       this.#setState('paused');
     }
     this.#log('info', { event: 'pause' }, 'job paused');
@@ -460,7 +473,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     try {
       for (;;) {
         if (this.#stopRequested) return await this.#finish();
-        if (this.#manualPending) {
+        // A manual trigger waits for a tick claimed ahead, which is at most claimAheadMs away.
+        if (this.#manualPending && this.#heldClaim === null) {
           this.#manualPending = false;
           const outcome = await this.#executeGranted('manual', null, null, null);
           if (outcome instanceof Error) return await this.#fail(outcome, 'execute');
@@ -468,6 +482,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
           continue;
         }
         if (this.#paused) {
+          this.#releaseHeldClaim('paused before the execution started');
           this.#setState('paused');
           return;
         }
@@ -513,6 +528,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
 
   /** Cron jobs: run or pass over the due ticks under the misfire policy, else sleep. */
   async #advanceCron(): Promise<'sleep' | 'again' | Error> {
+    if (this.#heldClaim !== null) return this.#runHeldClaim(this.#heldClaim);
     const schedule = this.#schedule as CronSchedule;
     // A tick slept for with jitter is judged as of the un-jittered instant.
     const jitterMs = Number.isNaN(this.#waitedFor) ? 0 : this.#pendingJitterMs;
@@ -520,6 +536,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const waitedFor = this.#waitedFor;
     const following = this.#followingTick;
     this.#followingTick = Number.NaN;
+    // Woke ahead of the tick slept for, to claim it before it is due (see JobHost.claimAheadMs).
+    if (this.#host !== null && waitedFor > judgedAt && waitedFor - judgedAt <= this.#host.claimAheadMs) return this.#claimAhead(waitedFor, jitterMs);
     // Fast paths for the common case (say 1,000 jobs due on one second), which skip the
     // planner's allocations: woke on time for the tick slept for with the next one not due
     // yet; or that run just ended and the tick after it is still ahead.
@@ -566,11 +584,52 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     return 'again';
   }
 
-  /** Sleeps until `tick` (epoch ms) plus a fresh jitter. */
+  /**
+   * Sleeps until `tick` (epoch ms) plus a fresh jitter; under a host that claims ahead, until
+   * that much before it.
+   */
   #sleepForTick(tick: number): 'sleep' {
     this.#pendingJitterMs = this.#jitterMs();
     this.#waitedFor = tick;
-    return this.#sleepUntil(tick + this.#pendingJitterMs);
+    return this.#sleepUntil(tick + this.#pendingJitterMs - (this.#host?.claimAheadMs ?? 0));
+  }
+
+  /** Claims the tick slept for before it is due; the loop then holds the grant until it is. */
+  async #claimAhead(tickAt: number, jitterMs: number): Promise<'sleep' | 'again'> {
+    this.#waitedFor = Number.NaN;
+    this.#lastTick = tickAt;
+    const scheduledAt = tickAt + jitterMs;
+    const grant = await this.#claim('schedule', tickAt, scheduledAt, null);
+    if (grant === 'sleep') return 'sleep';
+    if (grant !== null) this.#heldClaim = { grant, tickAt, scheduledAt };
+    return 'again';
+  }
+
+  /** A tick claimed ahead: sleeps until it is due, then executes it. */
+  async #runHeldClaim(held: HeldClaim): Promise<'sleep' | 'again' | Error> {
+    if (held.scheduledAt > Date.now()) return this.#sleepUntil(held.scheduledAt);
+    this.#heldClaim = null;
+    const outcome = await this.#runGranted('schedule', held.scheduledAt, held.grant);
+    this.#followingTick = this.#tickAfter(held.tickAt);
+    return outcome ?? 'again';
+  }
+
+  /**
+   * Hands back a tick claimed ahead that will not execute (stop, pause), as `interrupted`,
+   * ending at its planned start: it was claimed as starting then, and never ran.
+   */
+  #releaseHeldClaim(why: string): void {
+    const held = this.#heldClaim;
+    if (held === null) return;
+    this.#heldClaim = null;
+    this.#handBack(held.grant, new Error(why), Math.max(Date.now(), held.scheduledAt));
+  }
+
+  /** Reports a grant that was not executed as `interrupted` with `error`. */
+  #handBack(grant: ExecutionGrant, error: Error, endedAt = Date.now()): void {
+    if (this.#host === null) return;
+    const outcome: ExecutionOutcome = { status: 'interrupted', endedAt, error };
+    this.#host.finish(this, grant, outcome).catch((failure: unknown) => this.#reportHostError(failure));
   }
 
   #jitterMs(): number {
@@ -737,9 +796,21 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     unexecuted: UnexecutedTicks | null,
   ): Promise<Error | 'sleep' | null> {
     if (this.#host === null) return this.#executeLocal(reason, scheduledAt);
+    const grant = await this.#claim(reason, tickAt, Date.now(), unexecuted);
+    return grant === null || grant === 'sleep' ? grant : this.#runGranted(reason, scheduledAt, grant);
+  }
+
+  /**
+   * Asks the host for one execution. Returns the grant; `null` when there is nothing to run
+   * (the tick is taken); or `'sleep'` when the worker went to sleep to ask again after a poll
+   * (the host failed, or another replica holds the job).
+   */
+  async #claim(reason: TriggerReason, tickAt: number | null, startedAt: number, unexecuted: UnexecutedTicks | null): Promise<ExecutionGrant | 'sleep' | null> {
+    const host = this.#host as JobHost;
     let grant: ExecutionGrant | 'busy' | null;
     try {
-      grant = await this.#host.claim(this, { reason, tickAt, startedAt: Date.now(), unexecuted });
+      const controller = (this.#runController ??= new AbortController());
+      grant = await host.claim(this, { reason, tickAt, startedAt, unexecuted, controller });
     } catch (error) {
       // The store is unreachable: run nothing unclaimed. Cron ticks stay unclaimed (the mark
       // did not move) and are judged by the misfire policy once the store answers again.
@@ -747,23 +818,33 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
       this.#followingTick = Number.NaN;
       if (reason === 'manual') this.#manualPending = true;
-      return this.#sleepUntil(Date.now() + this.#host.pollMs);
+      return this.#sleepUntil(Date.now() + host.pollMs);
     }
     if (grant === 'busy') {
       // Another replica holds the job (overrunning, or dead until its lease lapses): keep
       // the tick unclaimed and ask again after a poll; it is then judged by the misfire policy.
       if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
       this.#followingTick = Number.NaN;
-      return this.#sleepUntil(Date.now() + this.#host.pollMs);
+      return this.#sleepUntil(Date.now() + host.pollMs);
     }
-    if (grant === null) {
-      if (this.#schedule === null && reason === 'schedule') this.#lastEnd = Date.now() - (this.interval as number) * SECOND + this.#host.pollMs;
+    if (grant === null && this.#schedule === null && reason === 'schedule') this.#lastEnd = Date.now() - (this.interval as number) * SECOND + host.pollMs;
+    return grant;
+  }
+
+  /**
+   * Executes a grant, unless the job was stopped (while the claim was in flight, or while it
+   * held a tick claimed ahead) or the grant's lease was lost since: those are handed back.
+   */
+  #runGranted(reason: TriggerReason, scheduledAt: number | null, grant: ExecutionGrant): Promise<Error | null> | null {
+    if (this.#stopRequested) {
+      this.#handBack(grant, new Error('stopped before the execution started'));
       return null;
     }
-    if (this.#stopRequested) {
-      // Stopped while the claim was in flight: hand the grant back unexecuted.
-      const outcome: ExecutionOutcome = { status: 'interrupted', endedAt: Date.now(), error: new Error('stopped before the execution started') };
-      this.#host.finish(this, grant, outcome).catch((error: unknown) => this.#reportHostError(error));
+    if (grant.signal?.aborted === true) {
+      const lost = toError(grant.signal.reason);
+      this.#log('warn', { event: 'interrupted', err: lost }, 'the lease was lost before the execution started');
+      this.#runController = null; // it may be the aborted one
+      this.#handBack(grant, lost);
       return null;
     }
     this.#triggerCount = grant.trigger;
@@ -805,35 +886,51 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     );
   }
 
-  /** The general path: timeout and grant signals combined with the stop signal. */
+  /**
+   * The general path: the stop signal combined with the timeout's and the grant's, unless the
+   * grant's is the stop signal itself (a host that aborts the job's controller). Under a host,
+   * the start is reported a microtask after `execute` was called, so that every execution due
+   * at one instant (one timer callback) starts before any of them reports.
+   */
   async #run(reason: TriggerReason, scheduledAt: number | null, grant: ExecutionGrant | null): Promise<Error | null> {
-    const run = this.#beginRun(reason, scheduledAt);
+    const run = this.#beginRun(reason, scheduledAt, grant?.runId ?? null);
     const stopSignal = (this.#runController ??= new AbortController()).signal;
     const timeoutController = this.timeout === null ? null : new AbortController();
     const timeoutEntry =
       timeoutController === null ? null : new TimerEntry(() => timeoutController.abort(new JobTimeoutError(this.name, this.timeout as number)));
     if (timeoutEntry !== null) sharedTimerQueue.schedule(timeoutEntry, run.startedAtMs + (this.timeout as number) * SECOND);
-    const signals = [stopSignal, timeoutController?.signal, grant?.signal].filter((signal): signal is AbortSignal => signal != null);
+    const grantSignal = grant?.signal === stopSignal ? null : grant?.signal;
+    const signals = [stopSignal, timeoutController?.signal, grantSignal].filter((signal): signal is AbortSignal => signal != null);
     const signal = signals.length === 1 ? stopSignal : AbortSignal.any(signals);
     let error: unknown;
+    let result: void | Promise<void> = undefined;
     try {
-      await this.#hooks.execute(signal, run);
+      result = this.#hooks.execute(signal, run);
     } catch (thrown) {
       error = thrown ?? new Error('execute threw a nullish value');
-    } finally {
-      if (timeoutEntry !== null) sharedTimerQueue.cancel(timeoutEntry);
     }
+    if (this.#host !== null) {
+      await Promise.resolve();
+      this.#emit({ type: 'trigger', run });
+    }
+    if (error === undefined) {
+      try {
+        await result;
+      } catch (thrown) {
+        error = thrown ?? new Error('execute threw a nullish value');
+      }
+    }
+    if (timeoutEntry !== null) sharedTimerQueue.cancel(timeoutEntry);
     return this.#endRun(run, error, timeoutController?.signal ?? null, grant);
   }
 
-  #beginRun(reason: TriggerReason, scheduledAt: number | null): RunContext {
-    const run = new RunContext(this.#triggerCount, reason, scheduledAt, Date.now());
+  #beginRun(reason: TriggerReason, scheduledAt: number | null, runId: string | null = null): RunContext {
+    const run = new RunContext(this.#triggerCount, reason, scheduledAt, Date.now(), runId);
     const activity = this.#recordActivity();
     activity.lastRunStart = run.startedAtMs;
     activity.lastRunEnd = Number.NaN;
     activity.lastRunError = null;
     this.#setState('running');
-    if (this.#host !== null) this.#emit({ type: 'trigger', run });
     if (this.#isLogged('debug')) this.#log('debug', { event: 'trigger', trigger: run.trigger, reason, lateness: run.lateness }, 'job triggered');
     return run;
   }
@@ -844,12 +941,16 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    * stop or lease loss).
    */
   #endRun(run: RunContext, thrown: unknown, timeoutSignal: AbortSignal | null, grant: ExecutionGrant | null, endedAt = Date.now()): Error | null {
-    if (this.#runController !== null && getEventListeners(this.#runController.signal, 'abort').length > 0) this.#runController = null;
+    // The controller is kept for the next execution unless it aborted (a lost lease) or the
+    // execution left a listener on its signal.
+    const controller = this.#runController;
+    if (controller !== null && (controller.signal.aborted || getEventListeners(controller.signal, 'abort').length > 0)) this.#runController = null;
     const activity = this.#recordActivity();
     activity.lastRunEnd = endedAt;
     this.#lastEnd = endedAt;
     const timedOut = timeoutSignal?.aborted === true;
-    const leaseLost = grant?.signal?.aborted === true;
+    // A lost grant aborts with its own reason; a stop aborts with a JobException.
+    const leaseLost = grant?.signal?.aborted === true && !(grant.signal.reason instanceof JobException);
     let outcome: ExecutionOutcome;
     if (timedOut) {
       outcome = { status: 'timeout', endedAt, error: timeoutSignal.reason instanceof Error ? timeoutSignal.reason : toError(thrown) };
@@ -930,6 +1031,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   /** The worker has ended: notify waiters and the host. */
   #end(): void {
     this.#cancelWakeup();
+    this.#releaseHeldClaim('stopped before the execution started');
     this.#runController = null;
     this.#setState('stopped');
     if (this.#isLogged('info')) this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');

@@ -43,13 +43,24 @@ export interface ExecutionRequest {
   readonly startedAt: number;
   /** Ticks passed over on the way to this one, to record atomically with the claim. */
   readonly unexecuted: UnexecutedTicks | null;
+  /**
+   * The controller of the execution's signal (it also aborts on stop). A host that can lose
+   * the grant while the execution runs aborts it, with the reason, and returns its signal as
+   * the grant's: the job then passes one signal on instead of combining two.
+   */
+  readonly controller: AbortController;
 }
 
 /** Permission to run one execution. */
 export interface ExecutionGrant {
   /** The trigger number to use (the host's count may span replicas). */
   readonly trigger: number;
-  /** Aborts if the grant is lost while executing (a lease taken over); `null` if it cannot be. */
+  /** The id of the run's record, given to `execute` as `run.runId`; `null` if there is none. */
+  readonly runId: string | null;
+  /**
+   * Aborts if the grant is lost while executing (a lease taken over), with a reason that is
+   * not a `JobException`; `null` if it cannot be. Usually the request's controller's signal.
+   */
   readonly signal: AbortSignal | null;
 }
 
@@ -77,6 +88,13 @@ export interface JobHost {
    * (interval jobs whose lease another replica holds) or the host failed (store down).
    */
   readonly pollMs: number;
+  /**
+   * How long before a cron tick is due the job asks to claim it, in milliseconds; `0` claims at
+   * the tick. A tick claimed ahead is held until it is due, then executed at once, so the
+   * claim's round trip does not delay the start. A stop or pause in between hands it back
+   * (`interrupted`, not executed), as does losing the lease.
+   */
+  readonly claimAheadMs: number;
   /** Called once per `start()`, before `setup()`. */
   restore(job: HostedJob): Promise<RestoredJobState | null>;
   /**

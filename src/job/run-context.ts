@@ -20,12 +20,14 @@ export class RunContext {
    * @param scheduledAtMs - the instant it was due (the cron tick, or the interval's due time,
    *   jitter included), or `null` for start and manual triggers
    * @param startedAtMs - when it started
+   * @param runId - the id of the run's row in the runner's store, or `null` without a runner
    */
   constructor(
     readonly trigger: number,
     readonly reason: TriggerReason,
     readonly scheduledAtMs: number | null,
     readonly startedAtMs: number,
+    readonly runId: string | null = null,
   ) {}
 
   /** The instant the execution was due, or `null` for start and manual triggers. */

@@ -108,6 +108,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       owner: this.owner,
       leaseMs: checked.leaseTtl * 1000,
       pollMs: checked.pollInterval * 1000,
+      claimAheadMs: checked.claimAhead * 1000,
       retention: checked.retention,
       events: this,
       logger,

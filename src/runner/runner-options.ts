@@ -17,6 +17,12 @@ export interface JobRunnerOptions {
   readonly leaseTtl?: number;
   /** Seconds a job waits before asking the store again after a refusal or a failure. Default 5. */
   readonly pollInterval?: number;
+  /**
+   * Seconds before a cron tick is due that its claim is sent to the store, so that the round
+   * trip does not delay the start; `0` claims at the tick. A replica that dies in between
+   * leaves that tick unexecuted, as one that dies right after claiming. Default 0.25.
+   */
+  readonly claimAhead?: number;
   /** Runs kept per job; older ones are pruned as new ones are written. Default 1000. */
   readonly retention?: number;
   /** Stop gracefully on SIGINT/SIGTERM and exit the process (see `JobRunner`). Default `false`. */
@@ -29,6 +35,7 @@ export interface JobRunnerOptions {
 export const RUNNER_DEFAULTS = {
   leaseTtl: 15,
   pollInterval: 5,
+  claimAhead: 0.25,
   retention: 1000,
   handleSignals: false,
   shutdownTimeout: 30,
@@ -39,6 +46,7 @@ export interface CheckedRunnerOptions {
   readonly owner: string | undefined;
   readonly leaseTtl: number;
   readonly pollInterval: number;
+  readonly claimAhead: number;
   readonly retention: number;
   readonly handleSignals: boolean;
   readonly shutdownTimeout: number;
@@ -69,6 +77,7 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
     owner: options.owner,
     leaseTtl: checkSeconds('JobRunner option "leaseTtl"', options.leaseTtl ?? RUNNER_DEFAULTS.leaseTtl, false),
     pollInterval: checkSeconds('JobRunner option "pollInterval"', options.pollInterval ?? RUNNER_DEFAULTS.pollInterval, false),
+    claimAhead: checkSeconds('JobRunner option "claimAhead"', options.claimAhead ?? RUNNER_DEFAULTS.claimAhead, true),
     retention: positiveInteger('retention', options.retention ?? RUNNER_DEFAULTS.retention),
     handleSignals: options.handleSignals ?? RUNNER_DEFAULTS.handleSignals,
     shutdownTimeout: checkSeconds('JobRunner option "shutdownTimeout"', options.shutdownTimeout ?? RUNNER_DEFAULTS.shutdownTimeout, true),

@@ -2,7 +2,8 @@
  * `StoreHost`: the {@link JobHost} a runner gives each of its jobs, over one {@link JobStore}.
  *
  * - Every execution is claimed in the store first (`claimRuns`), which records the run and
- *   takes the job's lease; nothing runs unclaimed. While it executes, the lease is renewed
+ *   takes the job's lease; nothing runs unclaimed. Cron ticks are claimed `claimAheadMs`
+ *   before they are due, so that the claim's round trip does not delay the start. While it executes, the lease is renewed
  *   every third of its length; if a renewal finds it gone, or the store cannot confirm it
  *   before it expires, the execution's signal aborts with {@link LeaseLostError}.
  * - Cron jobs release the lease after each run. Interval jobs keep it while they sleep
@@ -62,6 +63,8 @@ export interface StoreHostOptions {
   readonly leaseMs: number;
   /** How long a job waits before asking again after a refused claim or a store failure (ms). */
   readonly pollMs: number;
+  /** How long before a cron tick is due its claim is sent (ms); see {@link JobHost.claimAheadMs}. Default 0. */
+  readonly claimAheadMs?: number;
   /** Runs kept per job. */
   readonly retention: number;
   /** Prune a job's history after this many writes (finishes and unexecuted ticks). Default 50. */
@@ -75,8 +78,11 @@ export interface StoreHostOptions {
 /** An execution the store granted, from claim to finish. */
 interface ActiveRun {
   readonly grant: ExecutionGrant;
+  /** The execution's controller (the job's): aborted when the lease is lost. */
   readonly controller: AbortController;
   readonly record: RunRecord;
+  /** The lease was lost while this run held it. */
+  leaseLost: boolean;
 }
 
 /** What the host knows about one job. */
@@ -114,6 +120,8 @@ interface JobSlot {
 export class StoreHost implements JobHost {
   /** {@inheritDoc JobHost.pollMs} */
   readonly pollMs: number;
+  /** {@inheritDoc JobHost.claimAheadMs} */
+  readonly claimAheadMs: number;
   readonly #store: JobStore;
   readonly #owner: string;
   readonly #leaseMs: number;
@@ -141,6 +149,7 @@ export class StoreHost implements JobHost {
     this.#owner = options.owner;
     this.#leaseMs = options.leaseMs;
     this.pollMs = options.pollMs;
+    this.claimAheadMs = options.claimAheadMs ?? 0;
     this.#retention = options.retention;
     this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
     this.#events = options.events;
@@ -196,8 +205,8 @@ export class StoreHost implements JobHost {
     const claim = answer;
     if (unexecuted !== null) this.#countWrite(slot);
     this.#holdLease(slot, claim.fence, sentAt);
-    const controller = new AbortController();
-    const grant: ExecutionGrant = { trigger: claim.trigger, signal: controller.signal };
+    const controller = request.controller;
+    const grant: ExecutionGrant = { trigger: claim.trigger, runId: claim.runId, signal: controller.signal };
     const record: RunRecord = {
       id: claim.runId,
       job: job.name,
@@ -209,7 +218,7 @@ export class StoreHost implements JobHost {
       trigger: claim.trigger,
       owner: this.#owner,
     };
-    slot.run = { grant, controller, record };
+    slot.run = { grant, controller, record, leaseLost: false };
     if (slot.stopping) {
       // The job was asked to stop while the claim was in flight: give the claim back.
       void this.#finishRun(slot, grant, { status: 'interrupted', endedAt: Date.now(), error: new Error('the job was stopped before the execution started') });
@@ -307,7 +316,7 @@ export class StoreHost implements JobHost {
     const error = outcome.error === null ? null : describeError(outcome.error);
     const record: RunRecord = { ...run.record, status: outcome.status, endedAt: outcome.endedAt, error };
     this.#events.emit('run:end', { job: slot.name, run: record, outcome });
-    const leaseLost = run.controller.signal.aborted;
+    const leaseLost = run.leaseLost;
     return this.#chain(slot, async () => {
       await this.#persistFinish(slot, record.id, { status: outcome.status, endedAt: outcome.endedAt, error });
       this.#countWrite(slot);
@@ -475,7 +484,9 @@ export class StoreHost implements JobHost {
 
   #loseLease(slot: JobSlot, run: ActiveRun | null, detail: string): void {
     this.#dropLease(slot);
-    if (run !== null && slot.run === run) run.controller.abort(new LeaseLostError(slot.name, detail));
+    if (run === null || slot.run !== run) return;
+    run.leaseLost = true;
+    run.controller.abort(new LeaseLostError(slot.name, detail));
   }
 
   #slot(job: HostedJob): JobSlot {

@@ -5,6 +5,7 @@
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { CaptureLogger } from '../helpers/capture-logger.js';
+import { ScriptedHost } from '../helpers/scripted-host.js';
 import { ChattyJob, RenamedWithExportName } from './fixtures/thread-jobs.js';
 import { until } from './helpers.js';
 
@@ -12,13 +13,15 @@ describe('logs from a worker thread', () => {
   it('arrive on the main logger with job: <name>, in pino calling conventions', async () => {
     const capture = new CaptureLogger({ root: true });
     const job = new ChattyJob({ name: 'chatty', interval: 60, triggerOnStart: true, isolation: 'thread', logger: capture });
+    job.bindHost(new ScriptedHost());
     job.start();
     await until(() => capture.events('fixture-child').length > 0 && capture.entries.some((entry) => entry.message === 'plain %s message'));
     job.requestStop();
     await job.waitUntilDone(10);
 
     const [entry] = capture.events('fixture-log');
-    expect(entry?.bindings).toMatchObject({ root: true, job: 'chatty', trigger: 1, reason: 'start', isRunContext: true });
+    // The run context crossed whole, with the id of the run the host granted.
+    expect(entry?.bindings).toMatchObject({ root: true, job: 'chatty', trigger: 1, reason: 'start', runId: 'run-1', isRunContext: true });
     expect(entry?.bindings.threadId).not.toBe(threadId);
     // The worker's instance was built from the job's data model, inline inside the worker.
     expect(entry?.bindings.model).toEqual({ ...job.toJSON(), isolation: 'inline', triggerCount: 1 });

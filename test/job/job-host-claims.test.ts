@@ -1,58 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/index.js';
+import type { JobHost } from '../../src/index.js';
 import { MINUTE, REFERENCE, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
+import { ScriptedHost } from '../helpers/scripted-host.js';
 
 failOnLeakedJobs();
 useFakeTime();
-
-/** A host that answers claims from a script, counting triggers like a store would. */
-class ScriptedHost implements JobHost {
-  readonly pollMs = 1_000;
-  readonly requests: ExecutionRequest[] = [];
-  readonly answers: Array<'grant' | 'busy' | 'taken' | 'fail'> = [];
-  readonly recorded: UnexecutedTicks[] = [];
-  readonly finished: ExecutionOutcome[] = [];
-  claimDelayMs = 0;
-  restoreFailures = 0;
-  #trigger = 0;
-
-  constructor(private readonly restored: RestoredJobState | null = null) {}
-
-  restore(): Promise<RestoredJobState | null> {
-    if (this.restoreFailures > 0) {
-      this.restoreFailures--;
-      return Promise.reject(new Error('store unreachable'));
-    }
-    return Promise.resolve(this.restored);
-  }
-
-  async claim(_job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null> {
-    this.requests.push(request);
-    if (this.claimDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.claimDelayMs));
-    const answer = this.answers.shift() ?? 'grant';
-    if (answer === 'fail') return Promise.reject(new Error('store unreachable'));
-    if (answer === 'busy') return Promise.resolve('busy');
-    if (answer === 'taken') return Promise.resolve(null);
-    return Promise.resolve({ trigger: ++this.#trigger, signal: null });
-  }
-
-  finish(_job: HostedJob, _grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void> {
-    this.finished.push(outcome);
-    return Promise.resolve();
-  }
-
-  recordUnexecuted(_job: HostedJob, ticks: UnexecutedTicks): Promise<void> {
-    this.recorded.push(ticks);
-    return Promise.resolve();
-  }
-
-  detach(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  onEvent(_job: HostedJob, _event: JobEvent): void {}
-}
 
 function cronJob(host: JobHost): RecordingJob {
   const job = new RecordingJob({ name: 'hosted', cron: '* * * * *', timezone: 'UTC' });

@@ -212,13 +212,14 @@ export interface StoredRun {
   readonly status: string;
   readonly owner: string | null;
   readonly fence: number | null;
+  readonly error: string | null;
 }
 
 /** Every row of `schema.runs` for `job`, by id (read with SQL, not through the store). */
 export async function readRuns(url: string, schema: string, job: string): Promise<StoredRun[]> {
   const result = await withClient(url, (client) =>
-    client.query<{ id: string; tick_at: string | null; started_at: string | null; ended_at: string | null; status: string; owner: string | null; fence: string | null }>(
-      `SELECT id::text, tick_at::text, started_at::text, ended_at::text, status, owner, fence::text
+    client.query<{ id: string; tick_at: string | null; started_at: string | null; ended_at: string | null; status: string; owner: string | null; fence: string | null; error: string | null }>(
+      `SELECT id::text, tick_at::text, started_at::text, ended_at::text, status, owner, fence::text, error
          FROM ${pg.escapeIdentifier(schema)}.runs WHERE job = $1 ORDER BY id`,
       [job],
     ),
@@ -232,6 +233,7 @@ export async function readRuns(url: string, schema: string, job: string): Promis
     status: row.status,
     owner: row.owner,
     fence: num(row.fence),
+    error: row.error,
   }));
 }
 

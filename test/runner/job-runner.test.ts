@@ -73,6 +73,30 @@ describe('JobRunner options', () => {
     expect(() => new JobRunner({ owner: ' ' })).toThrow('JobRunner option "owner" must be a non-empty string, got " "');
     expect(() => new JobRunner({ store: {} as never })).toThrow('JobRunner option "store" must implement JobStore');
     expect(() => new JobRunner({ shutdownTimeout: -1 })).toThrow('"shutdownTimeout" must be a finite number of seconds >= 0, got -1');
+    expect(() => new JobRunner({ claimAhead: Number.NaN })).toThrow('JobRunner option "claimAhead" must be a finite number of seconds >= 0, got NaN');
+  });
+
+  it('claims cron ticks claimAhead seconds before they are due (0.25 by default), and starts them on time', async () => {
+    for (const [claimAhead, expectedLead] of [[undefined, 250], [0.6, 600], [0, 0]] as const) {
+      const store = new MemoryStore();
+      const claimedAt: number[] = [];
+      const claimRuns = store.claimRuns.bind(store);
+      vi.spyOn(store, 'claimRuns').mockImplementation((requests) => {
+        claimedAt.push(Date.now());
+        return claimRuns(requests);
+      });
+      const target = runner({ store, ...(claimAhead === undefined ? {} : { claimAhead }) });
+      const job = new RecordingJob({ name: 'ticking', cron: '*/10 * * * * *' });
+      target.add(job);
+      await target.start();
+      const tick = Date.now() + 10_000 - (Date.now() % 10_000);
+      await vi.advanceTimersByTimeAsync(tick - Date.now());
+      expect(claimedAt).toEqual([tick - expectedLead]);
+      const [execution] = job.calls.filter((call) => call.hook === 'execute');
+      expect(execution?.at).toBe(tick);
+      expect(execution?.run?.runId).toBe((await store.listRuns({ job: 'ticking' }))[0]?.id);
+      await stop(target);
+    }
   });
 });
 

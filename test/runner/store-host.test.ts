@@ -54,7 +54,7 @@ afterEach(async () => {
 describe('StoreHost', () => {
   it('restores nothing for a new job, then the stored trigger count and mark', async () => {
     expect(await host.restore(cronJob)).toBeNull();
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     await host.finish(cronJob, grant, ok());
     expect(await host.restore(cronJob)).toEqual({ triggerCount: 1, lastTickAt: REFERENCE });
   });
@@ -63,7 +63,7 @@ describe('StoreHost', () => {
     const seen: string[] = [];
     events.on('run:start', ({ run }) => seen.push(`start ${run.status} ${run.trigger}`));
     events.on('run:end', ({ run }) => seen.push(`end ${run.status} ${run.endedAt}`));
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     expect(grant?.trigger).toBe(1);
     expect((await store.loadState('report'))?.leaseOwner).toBe(OWNER);
     host.onEvent(cronJob, { type: 'trigger', run: new RunContext(1, 'schedule', REFERENCE, REFERENCE) });
@@ -76,21 +76,21 @@ describe('StoreHost', () => {
   });
 
   it('refuses a tick at or before the mark', async () => {
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     await host.finish(cronJob, grant, ok());
-    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBeNull();
+    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() })).toBeNull();
   });
 
   it("answers 'busy' when another owner's live lease blocks a new tick, and null once the tick is taken", async () => {
     await store.claimRun({ job: 'report', owner: 'host-b', tickAt: REFERENCE - 1_000, startedAt: REFERENCE, leaseMs: LEASE_MS });
-    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBe('busy');
+    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() })).toBe('busy');
     await store.claimRun({ job: 'report', owner: 'host-b', tickAt: REFERENCE, startedAt: REFERENCE, leaseMs: LEASE_MS });
-    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null })).toBeNull();
+    expect(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() })).toBeNull();
   });
 
   it('records the ticks passed over together with the claim', async () => {
     const unexecuted = { ticks: [REFERENCE - 120_000, REFERENCE - 60_000], count: 2, status: 'missed' as const };
-    await host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted });
+    await host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted, controller: new AbortController() });
     const runs = await store.listRuns({ job: 'report' });
     expect(runs.map((run) => [run.status, run.tickAt])).toEqual([
       ['running', REFERENCE],
@@ -107,7 +107,7 @@ describe('StoreHost', () => {
   });
 
   it('keeps an interval job lease while it sleeps, so another owner cannot take the job, and releases it on detach', async () => {
-    const grant = asGrant(await host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     await host.finish(intervalJob, grant, ok());
     await vi.advanceTimersByTimeAsync(LEASE_MS * 4);
     expect((await store.loadState('sampler'))?.leaseOwner).toBe(OWNER);
@@ -118,7 +118,7 @@ describe('StoreHost', () => {
   });
 
   it('renews the lease of a long execution every third of its length', async () => {
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     await vi.advanceTimersByTimeAsync(LEASE_MS * 5);
     expect(grant?.signal?.aborted).toBe(false);
     expect(store.callsOf('renewLease')).toHaveLength(15);
@@ -127,7 +127,7 @@ describe('StoreHost', () => {
   });
 
   it('aborts the execution when a renewal finds the lease gone, and records it as interrupted', async () => {
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     store.renewRefused = true;
     await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
     expect(grant?.signal?.aborted).toBe(true);
@@ -143,7 +143,7 @@ describe('StoreHost', () => {
   const LOST_AFTER = LEASE_MS - Math.min(LEASE_MS / 10, 500);
 
   it('aborts the execution when the store cannot confirm the lease before it expires', async () => {
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     store.failNext.set('renewLease', 100);
     await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
@@ -157,7 +157,7 @@ describe('StoreHost', () => {
   });
 
   it('aborts the execution when renewals never answer (a stalled connection), and keeps sending them', async () => {
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     store.renewStalled = true;
     await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
@@ -170,7 +170,7 @@ describe('StoreHost', () => {
   });
 
   it('keeps a lease whose renewals answer slowly but in time', async () => {
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     const renew = store.renewLease.bind(store);
     store.renewLease = async (...args) => {
       await new Promise((resolve) => setTimeout(resolve, LEASE_MS / 2));
@@ -184,7 +184,7 @@ describe('StoreHost', () => {
 
   it('re-sends a claim whose outcome is unknown with retry: true, once', async () => {
     store.failNext.set('claimRuns', 1);
-    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
+    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() };
     await expect(host.claim(cronJob, request)).rejects.toThrow('scripted claimRuns failure');
     const grant = asGrant(await host.claim(cronJob, request));
     await host.finish(cronJob, grant, ok());
@@ -196,7 +196,7 @@ describe('StoreHost', () => {
   it('retries writing how a run ended every pollMs until the store answers', async () => {
     const errors: string[] = [];
     events.on('job:error', ({ phase, error }) => errors.push(`${phase}: ${error.message}`));
-    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     store.failNext.set('finishRuns', 2);
     const finished = host.finish(cronJob, grant, ok());
     await vi.advanceTimersByTimeAsync(POLL_MS * 2);
@@ -208,10 +208,10 @@ describe('StoreHost', () => {
   });
 
   it('waits for the previous finish before the next claim of the same job', async () => {
-    const first = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null }));
+    const first = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     store.failNext.set('finishRuns', 1);
     void host.finish(cronJob, first, ok());
-    const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null });
+    const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null, controller: new AbortController() });
     await vi.advanceTimersByTimeAsync(POLL_MS);
     const second = asGrant(await next);
     expect(store.calls.map((call) => call.method).filter((method) => method !== 'prune')).toEqual(['claimRuns', 'finishRuns', 'finishRuns', 'releaseLeases', 'claimRuns']);
@@ -223,7 +223,7 @@ describe('StoreHost', () => {
     host = makeHost({ retention: 2, pruneEvery: 3 });
     for (let index = 0; index < 7; index++) {
       const tickAt = REFERENCE + index * 60_000;
-      const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null }));
+      const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null, controller: new AbortController() }));
       await host.finish(cronJob, grant, ok());
     }
     expect(await host.drain(1_000)).toBe(true);
@@ -238,7 +238,7 @@ describe('StoreHost', () => {
   it('gives back a claim that completes after the job was asked to stop', async () => {
     let open!: () => void;
     store.claimGate = new Promise((resolve) => (open = resolve));
-    const claim = host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null });
+    const claim = host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() });
     host.onEvent(intervalJob, { type: 'state', state: 'stopping' });
     open();
     expect(await claim).toBeNull();
@@ -250,7 +250,7 @@ describe('StoreHost', () => {
 
   it('sends the claims, finishes and releases of jobs due together as one store call each', async () => {
     const jobs: HostedJob[] = ['a', 'b', 'c'].map((name) => ({ name, cron: '* * * * * *', interval: null }));
-    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
+    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() };
     const grants = (await Promise.all(jobs.map((job) => host.claim(job, request)))).map(asGrant);
     expect(store.callsOf('claimRuns')).toHaveLength(1);
     expect(store.itemsOf<ClaimRequest>('claimRuns').map((claim) => claim.job)).toEqual(['a', 'b', 'c']);
@@ -269,7 +269,7 @@ describe('StoreHost', () => {
   it('fails only the bad claim of a batch, not the claims sent with it', async () => {
     const good: HostedJob = { name: 'good', cron: '* * * * * *', interval: null };
     const bad: HostedJob = { name: 'bad', cron: '* * * * * *', interval: null };
-    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null };
+    const request = { reason: 'schedule' as const, tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() };
     const notAscending = { ticks: [REFERENCE - 1_000, REFERENCE - 2_000], count: 2, status: 'missed' as const };
     const [granted, refused] = await Promise.allSettled([host.claim(good, request), host.claim(bad, { ...request, unexecuted: notAscending })]);
     expect(granted.status === 'fulfilled' && asGrant(granted.value).trigger).toBe(1);

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Seconds. */
   readonly pollInterval: number;
   /** Seconds. */
+  readonly claimAhead: number;
+  /** Seconds. */
   readonly shutdownTimeout: number;
   readonly retention: number;
 }
@@ -47,6 +49,7 @@ export async function runCommand(files: readonly string[], options: RunOptions):
     logger,
     leaseTtl: options.leaseTtl,
     pollInterval: options.pollInterval,
+    claimAhead: options.claimAhead,
     shutdownTimeout: options.shutdownTimeout,
     retention: options.retention,
     handleSignals: true,
