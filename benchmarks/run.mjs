@@ -4,7 +4,7 @@
 // docs/benchmarks.md), the JSON (benchmarks/results/latest.json) and the chart
 // (docs/benchmarks.svg).
 //
-//   node benchmarks/run.mjs [--quick] [--only idle|accuracy|stop|throughput|replicas]
+//   node benchmarks/run.mjs [--quick] [--only idle|accuracy|stop|throughput]
 //   node benchmarks/run.mjs --render-only   (rewrite the outputs from results/latest.json)
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

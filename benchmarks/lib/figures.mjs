@@ -95,7 +95,6 @@ export function buildFigures(records, { quick = false } = {}) {
   add({ ...b2b, id: 'throughput.rate', label: 'back-to-back triggers per second (raw: setImmediate loop)', unit: '/s', better: 'higher', field: 'perSec' });
   figs.push(awaitLoopFigure(records, figs.at(-1)));
   add({ ...b2b, id: 'throughput.timerP99', label: 'lateness p99 of a 10 ms timer beside it', unit: 'ms', field: 'timerP99' });
-  figs.push(...replicasFigures());
   return figs;
 }
 
@@ -104,11 +103,6 @@ function awaitLoopFigure(records, rateFig) {
   const rec = records.get(caseKey('throughput', 'await', BASELINE));
   const raw = !rec ? { missing: true } : rec.na ? { na: rec.na } : rec.error ? { error: rec.error } : { value: rec.median.perSec, reps: rec.median.reps };
   return withRatios({ ...rateFig, id: 'throughput.rateAwait', label: 'back-to-back triggers per second (raw: plain await loop)', cells: { ...rateFig.cells, [BASELINE]: raw } });
-}
-
-/** Scenario 5 hook (PostgreSQL replicas): figures come with the replicas case (it will read `records`). */
-export function replicasFigures() {
-  return [];
 }
 
 /** Mode of each library's back-to-back throughput case (what "back-to-back" meant). */

@@ -3,7 +3,8 @@
 // same library's 10,000-job result (extrapolated memory and time).
 import { LIBS, NO_INTERVAL } from './libraries.mjs';
 
-export const SCENARIOS = ['idle', 'accuracy', 'stop', 'throughput', 'replicas'];
+/** The scenarios of this run; scenario 5 (replicas on PostgreSQL) is benchmarks/replicas/run-replicas.mjs. */
+export const SCENARIOS = ['idle', 'accuracy', 'stop', 'throughput'];
 
 /** Per-case budgets used by the gates and the repetition rule. */
 export const BUDGET = {
@@ -13,7 +14,7 @@ export const BUDGET = {
 };
 
 /** Rough seconds of one run of a case, per scenario: what the run budget reserves for the rest. */
-export const ONE_RUN_SECONDS = { idle: 6, accuracy: 3.5, stop: 6, throughput: 3, replicas: 10 };
+export const ONE_RUN_SECONDS = { idle: 6, accuracy: 3.5, stop: 6, throughput: 3 };
 
 /** Full run settings, and the --quick smoke run (seconds; one repetition, small N). */
 export function settings(quick) {
@@ -91,19 +92,7 @@ export function buildPlan({ quick = false, only = null } = {}) {
     }
   }
 
-  if (want('replicas')) specs.push(...replicasPlan());
   return specs;
-}
-
-/**
- * Scenario 5 hook (PostgreSQL replicas, issue 8): 3 replicas, 1,000 jobs on a 1 s cron;
- * ticks per second claimed, start lateness p99, duplicates. Not part of this run yet: it is
- * measured on its own by `npm run bench:replicas` (benchmarks/replicas/run-replicas.mjs). To
- * bring it in, return a spec here whose case prints that JSON with the `@bench ` mark, add
- * its figures in figures.mjs (replicasFigures) and read them in targets.mjs.
- */
-export function replicasPlan() {
-  return [];
 }
 
 export function caseKey(scenario, variant, lib) {

@@ -1,6 +1,6 @@
 // From case records to outputs: figures, targets and notes; the console table; the JSON;
 // and, for a full run, docs/benchmarks.md and docs/benchmarks.svg.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chartSvg } from './chart-svg.mjs';
 import { buildFigures, throughputModes } from './figures.mjs';
@@ -18,12 +18,20 @@ const QUICK_CHART_FIGURES = ['idle.interval/1000.heap', 'idle.cron-shared/1000.h
 
 const out = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
 export const LATEST_JSON = out('results/latest.json');
+const REPLICAS_JSON = out('results/replicas.json');
+
+/** Scenario 5's result (benchmarks/replicas/run-replicas.mjs) if it ran after this run's cases, else null. */
+function replicasAfter(date) {
+  if (!existsSync(REPLICAS_JSON)) return null;
+  const result = JSON.parse(readFileSync(REPLICAS_JSON, 'utf8'));
+  return result.date >= date ? result : null;
+}
 
 /** `records`: Map of case key → record; `meta`: run facts (quick, only, date, machine, ...). */
 export function publish(records, meta) {
   const s = settings(meta.quick);
   const figs = buildFigures(records, { quick: meta.quick }).filter((f) => Object.values(f.cells).some((c) => !c.missing));
-  const targets = evaluateTargets(figs, { quick: meta.quick });
+  const targets = evaluateTargets(figs, { quick: meta.quick, replicas: replicasAfter(meta.date) });
   const modes = throughputModes(records);
   const observations = observe(records, s);
 
