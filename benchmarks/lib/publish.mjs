@@ -6,7 +6,7 @@ import { chartSvg } from './chart-svg.mjs';
 import { buildFigures, throughputModes } from './figures.mjs';
 import { observe } from './observations.mjs';
 import { settings } from './plan.mjs';
-import { consoleTable, markdownPage } from './report.mjs';
+import { consoleTable, markdownPage, targetsTable } from './report.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 /** The headline figures drawn in the chart. */
@@ -25,6 +25,20 @@ function replicasAfter(date) {
   if (!existsSync(REPLICAS_JSON)) return null;
   const result = JSON.parse(readFileSync(REPLICAS_JSON, 'utf8'));
   return result.date >= date ? result : null;
+}
+
+const README = out('../README.md');
+const README_START = '<!-- bench:targets:start -->';
+const README_END = '<!-- bench:targets:end -->';
+
+/** Rewrites the README's targets table (between its two markers) with this run's. */
+function writeReadmeTargets(targets, date) {
+  const readme = readFileSync(README, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start === -1 || end < start) throw new Error(`README.md lacks the ${README_START} … ${README_END} markers`);
+  const table = `Targets of the full run of ${date.slice(0, 10)} (eleanor-jobs ÷ what it is held to):\n\n${targetsTable(targets)}\n`;
+  writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${table}${readme.slice(end)}`);
 }
 
 /** `records`: Map of case key → record; `meta`: run facts (quick, only, date, machine, ...). */
@@ -48,6 +62,7 @@ export function publish(records, meta) {
     writeFileSync(out('../docs/benchmarks.md'), page);
     const subtitle = `Node ${meta.node}, ${meta.cpus} cores, medians of repeated runs in fresh processes (${meta.date.slice(0, 10)})`;
     writeFileSync(out('../docs/benchmarks.svg'), chartSvg(figs, CHART_FIGURES, subtitle));
+    writeReadmeTargets(targets, meta.date);
   } else {
     writeFileSync(out('results/partial.md'), page);
     writeFileSync(out('results/partial.svg'), chartSvg(figs, meta.quick ? QUICK_CHART_FIGURES : CHART_FIGURES, 'partial run'));

@@ -54,6 +54,15 @@ export function consoleTable(figs, targets) {
 
 const mdRow = (cells) => `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
 
+/** The targets as a Markdown table: eleanor-jobs' figure, what it is held to, the ratio, the status. */
+export function targetsTable(targets) {
+  return [
+    mdRow(['target', 'eleanor-jobs', 'held to', 'ratio', 'status', 'note']),
+    mdRow(['---', '---:', '---:', '---:', '---', '---']),
+    ...targets.map((t) => mdRow([t.name, withUnit(t.subject, t.unit), t.reference === null ? '—' : `${withUnit(t.reference, t.unit)} (${t.refLabel})`, fmtRatio(t.ratio), t.status === 'met' ? '**met**' : t.status, t.note ?? ''])),
+  ].join('\n');
+}
+
 /** The Markdown page: how it was measured, the targets, every figure, the notes. */
 export function markdownPage({ meta, figs, targets, modes, observations }) {
   const notes = makeNotes();
@@ -69,9 +78,7 @@ export function markdownPage({ meta, figs, targets, modes, observations }) {
     '',
     '## Targets (issue 8)',
     '',
-    mdRow(['target', 'eleanor-jobs', 'held to', 'ratio', 'status', 'note']),
-    mdRow(['---', '---:', '---:', '---:', '---', '---']),
-    ...targets.map((t) => mdRow([t.name, withUnit(t.subject, t.unit), t.reference === null ? '—' : `${withUnit(t.reference, t.unit)} (${t.refLabel})`, fmtRatio(t.ratio), t.status === 'met' ? '**met**' : t.status, t.note ?? ''])),
+    targetsTable(targets),
     '',
     '## All figures',
   ];
