@@ -22,6 +22,8 @@ interface Lateness {
   p50: number;
   p99: number;
   max: number;
+  /** Probe runs that started more than a second late. */
+  late: number;
   busyRuns: number;
 }
 
@@ -45,6 +47,7 @@ async function measure(isolation: 'inline' | 'thread', measureMs: number): Promi
     p50: quantile(values, 0.5),
     p99: quantile(values, 0.99),
     max: Math.max(...values),
+    late: values.filter((value) => value > 1_000).length,
     busyRuns: capture.events('fixture-busy-done').length,
   };
 }
@@ -70,6 +73,10 @@ describe('a CPU-bound job next to an inline 100 ms interval job', () => {
 
     expect(inline.busyRuns).toBeGreaterThanOrEqual(2);
     expect(inline.max).toBeGreaterThan(1_000);
-    expect(inline.p50).toBeGreaterThan(1_000);
+    // Every probe run waits for a 2 s busy execution, except possibly the first: the probe's
+    // first run is due 100 ms after its start, which may come before the busy job's second
+    // execution (a race between the two loops' first turns). So with the 1 to 3 runs a 5 s
+    // window allows, a median can be on time; the count of late runs cannot.
+    expect(inline.late).toBeGreaterThanOrEqual(Math.max(1, inline.samples - 1));
   }, 40_000);
 });
