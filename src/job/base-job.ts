@@ -52,6 +52,11 @@ const DONE: Promise<void> = Promise.resolve();
 
 type StopListener = () => void;
 
+/** Why a grant is handed back unexecuted when the job stops before it runs. */
+const STOPPED_BEFORE_START = 'stopped before the execution started';
+/** Why a tick claimed ahead is handed back when the job is paused before it is due. */
+const PAUSED_BEFORE_START = 'paused before the execution started';
+
 /** Cron, under a host that claims ahead: a tick granted before it is due, executed when it is. */
 interface HeldClaim {
   readonly grant: ExecutionGrant;
@@ -364,7 +369,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#paused = true;
     if (this.#state === 'sleeping') {
       this.#cancelWakeup();
-      this.#releaseHeldClaim('paused before the execution started');
+      this.#releaseHeldClaim(PAUSED_BEFORE_START);
       this.#setState('paused');
     }
     this.#log('info', { event: 'pause' }, 'job paused');
@@ -482,7 +487,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
           continue;
         }
         if (this.#paused) {
-          this.#releaseHeldClaim('paused before the execution started');
+          this.#releaseHeldClaim(PAUSED_BEFORE_START);
           this.#setState('paused');
           return;
         }
@@ -837,7 +842,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    */
   #runGranted(reason: TriggerReason, scheduledAt: number | null, grant: ExecutionGrant): Promise<Error | null> | null {
     if (this.#stopRequested) {
-      this.#handBack(grant, new Error('stopped before the execution started'));
+      this.#handBack(grant, new Error(STOPPED_BEFORE_START));
       return null;
     }
     if (grant.signal?.aborted === true) {
@@ -1031,7 +1036,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   /** The worker has ended: notify waiters and the host. */
   #end(): void {
     this.#cancelWakeup();
-    this.#releaseHeldClaim('stopped before the execution started');
+    this.#releaseHeldClaim(STOPPED_BEFORE_START);
     this.#runController = null;
     this.#setState('stopped');
     if (this.#isLogged('info')) this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');

@@ -3,9 +3,10 @@
  *
  * - Every execution is claimed in the store first (`claimRuns`), which records the run and
  *   takes the job's lease; nothing runs unclaimed. Cron ticks are claimed `claimAheadMs`
- *   before they are due, so that the claim's round trip does not delay the start. While it executes, the lease is renewed
- *   every third of its length; if a renewal finds it gone, or the store cannot confirm it
- *   before it expires, the execution's signal aborts with {@link LeaseLostError}.
+ *   before they are due, so that the claim's round trip does not delay the start. While it
+ *   executes, the lease is renewed every third of its length; if a renewal finds it gone, or
+ *   the store cannot confirm it before it expires, the execution's signal aborts with
+ *   {@link LeaseLostError}.
  * - Cron jobs release the lease after each run. Interval jobs keep it while they sleep
  *   (re-taken with `acquireLease` on the same schedule), so other replicas take an interval
  *   job over only once its holder stops renewing.

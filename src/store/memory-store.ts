@@ -1,6 +1,6 @@
 import { StoreError } from '../errors/store-errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { claimOrNull } from './claim-answers.js';
+import { claimOrNull, isTickTaken } from './claim-answers.js';
 import type {
   ClaimAnswer,
   ClaimRequest,
@@ -129,7 +129,7 @@ export class MemoryStore implements JobStore {
   #claim(request: ClaimRequest): ClaimAnswer {
     const state = this.#stateOf(request.job);
     const mark = state.lastTickAt;
-    if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return 'taken';
+    if (isTickTaken(request, mark)) return 'taken';
     const fence = this.#take(request.job, state, request.owner, request.leaseMs);
     if (fence === null) return 'busy';
     if (request.tickAt !== null) state.lastTickAt = request.tickAt;

@@ -41,7 +41,7 @@ import type {
 } from '../job-store.js';
 import { migrate } from './migrate.js';
 import { bindSchema } from './migrations.js';
-import { toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
+import { toRunClaim, toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
 import * as statements from './statements.js';
@@ -277,8 +277,7 @@ export class PostgresStore implements JobStore {
       result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(true), () => params(true));
     }
     const row = result.rows[0];
-    if (!row) return null;
-    return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) };
+    return row ? toRunClaim(row) : null;
   }
 
   /**
@@ -307,7 +306,7 @@ export class PostgresStore implements JobStore {
           ]),
       ...single.map(async (request) => answers.set(request.job, await this.claimRun(request))),
     ]);
-    for (const row of batch?.rows ?? []) answers.set(row.job, { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) });
+    for (const row of batch?.rows ?? []) answers.set(row.job, toRunClaim(row));
     const refused = requests.filter((request) => (answers.get(request.job) ?? null) === null);
     const states = refused.length === 0 ? [] : await this.loadStates(refused.map((request) => request.job));
     const marks = new Map(states.map((state, index) => [refused[index]?.job, state?.lastTickAt ?? null]));

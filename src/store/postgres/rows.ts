@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { JobStateRecord, RunRecord, RunStatus } from '../job-store.js';
+import type { JobStateRecord, RunClaim, RunRecord, RunStatus } from '../job-store.js';
 
 /** A row of `LOAD_STATE_SQL` / `LIST_STATES_SQL`. */
 export interface StateRow {
@@ -64,6 +64,11 @@ export interface BatchClaimRow {
   fence: string;
   /** Trigger number (bigint as text). */
   trigger_number: string;
+}
+
+/** Map a claim row (single or batch) to a {@link RunClaim}. */
+export function toRunClaim(row: ClaimRow | BatchClaimRow): RunClaim {
+  return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) };
 }
 
 /** A nullable bigint-as-text column as a number. */

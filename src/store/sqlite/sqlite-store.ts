@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
-import { claimOrNull } from '../claim-answers.js';
+import { claimOrNull, isTickTaken } from '../claim-answers.js';
 import type {
   ClaimAnswer,
   ClaimRequest,
@@ -200,7 +200,7 @@ export class SqliteStore implements JobStore {
   #claim(sql: SqliteStatements, now: number, request: ClaimRequest): ClaimAnswer {
     const state = this.#stateRow(sql, request.job);
     const mark = state.last_tick_at;
-    if (request.tickAt !== null && mark !== null && mark >= request.tickAt) return 'taken';
+    if (isTickTaken(request, mark)) return 'taken';
     const trigger = state.trigger_count + 1;
     const fence = this.#takeLease(sql, state, request.owner, request.leaseMs, now, { trigger, mark: request.tickAt ?? mark });
     if (fence === null) return 'busy';
