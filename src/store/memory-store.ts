@@ -1,6 +1,7 @@
 import { StoreError } from '../errors/store-errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { claimOrNull, isTickTaken } from './claim-answers.js';
+import { JobRunIndex } from './job-run-index.js';
 import type {
   ClaimAnswer,
   ClaimRequest,
@@ -61,9 +62,13 @@ export class MemoryStore implements JobStore {
   readonly kind = 'memory';
   readonly #clock: Clock;
   readonly #states = new Map<string, MutableState>();
-  /** Runs in insertion order; ids are consecutive integers. */
+  /** Runs by id; ids are consecutive integers in insertion order. */
   readonly #runs = new Map<number, MutableRun>();
+  /** Each job's run ids, so that claims, finishes and prunes touch only that job's runs. */
+  readonly #indexes = new Map<string, JobRunIndex>();
   #nextId = 1;
+  /** No run with a smaller id exists (ids are never reused, so it only grows). */
+  #lowestId = 1;
   #closed = false;
 
   /** @param options - see {@link MemoryStoreOptions} */
@@ -217,6 +222,7 @@ export class MemoryStore implements JobStore {
     run.status = outcome.status;
     run.endedAt = outcome.endedAt;
     run.error = outcome.error;
+    this.#indexOf(run.job).finish(id);
     return true;
   }
 
@@ -240,13 +246,14 @@ export class MemoryStore implements JobStore {
     checkName('owner', owner);
     const now = this.#clock.now();
     let count = 0;
-    for (const run of this.#runs.values()) {
-      if (run.status !== 'running') continue;
-      const state = this.#states.get(run.job);
-      const leaseHeld = state !== undefined && this.#liveOwner(state, now) === run.owner;
-      if (run.owner !== owner && leaseHeld) continue;
-      this.#interrupt(run, now);
-      count += 1;
+    for (const [job, index] of this.#indexes) {
+      const holder = this.#liveOwner(this.#stateOf(job), now);
+      for (const id of [...index.running]) {
+        const run = this.#runs.get(id) as MutableRun;
+        if (run.owner !== owner && run.owner === holder) continue;
+        this.#interrupt(id, run, now);
+        count += 1;
+      }
     }
     return count;
   }
@@ -256,16 +263,21 @@ export class MemoryStore implements JobStore {
     this.#check();
     const { job, since, beforeId, limit } = checkRunQuery(query);
     const result: RunRecord[] = [];
-    const ids = [...this.#runs.keys()];
-    for (let index = ids.length - 1; index >= 0 && result.length < limit; index -= 1) {
-      const id = ids[index] as number;
-      if (beforeId !== undefined && id >= beforeId) continue;
+    for (const id of job === undefined ? this.#allNewestFirst(beforeId) : (this.#indexes.get(job)?.newestFirst(beforeId) ?? [])) {
+      if (result.length >= limit) break;
       const run = this.#runs.get(id) as MutableRun;
-      if (job !== undefined && run.job !== job) continue;
       if (since !== undefined && (run.startedAt ?? run.tickAt ?? -Infinity) < since) continue;
       result.push({ ...run });
     }
     return result;
+  }
+
+  /** Every stored run id below `beforeId` (all when undefined), newest first. */
+  *#allNewestFirst(beforeId: number | undefined): Generator<number> {
+    while (this.#lowestId < this.#nextId && !this.#runs.has(this.#lowestId)) this.#lowestId += 1;
+    for (let id = Math.min(beforeId ?? this.#nextId, this.#nextId) - 1; id >= this.#lowestId; id -= 1) {
+      if (this.#runs.has(id)) yield id;
+    }
   }
 
   /** {@inheritDoc JobStore.prune} */
@@ -273,9 +285,8 @@ export class MemoryStore implements JobStore {
     this.#check();
     checkName('job', job);
     checkKeep(keep);
-    const finished = [...this.#runs.entries()].filter(([, run]) => run.job === job && run.status !== 'running');
-    const doomed = finished.slice(0, Math.max(0, finished.length - keep));
-    for (const [id] of doomed) this.#runs.delete(id);
+    const doomed = this.#indexes.get(job)?.prune(keep) ?? [];
+    for (const id of doomed) this.#runs.delete(id);
     return doomed.length;
   }
 
@@ -307,18 +318,29 @@ export class MemoryStore implements JobStore {
     if (holder === null) {
       state.fence += 1;
       state.leaseOwner = owner;
-      for (const run of this.#runs.values()) {
-        if (run.job === job && run.status === 'running' && run.owner !== owner) this.#interrupt(run, now);
+      for (const id of [...this.#indexOf(job).running]) {
+        const run = this.#runs.get(id) as MutableRun;
+        if (run.owner !== owner) this.#interrupt(id, run, now);
       }
     }
     state.leaseExpiresAt = now + leaseMs;
     return state.fence;
   }
 
-  #interrupt(run: MutableRun, now: number): void {
+  #interrupt(id: number, run: MutableRun, now: number): void {
     run.status = 'interrupted';
     run.endedAt = now;
     run.error = INTERRUPTED_ERROR;
+    this.#indexOf(run.job).finish(id);
+  }
+
+  #indexOf(job: string): JobRunIndex {
+    let index = this.#indexes.get(job);
+    if (index === undefined) {
+      index = new JobRunIndex();
+      this.#indexes.set(job, index);
+    }
+    return index;
   }
 
   #insertUnexecuted(
@@ -338,6 +360,7 @@ export class MemoryStore implements JobStore {
     const id = this.#nextId;
     this.#nextId += 1;
     this.#runs.set(id, { id: String(id), ...run });
+    this.#indexOf(run.job).add(id, run.status === 'running');
     return String(id);
   }
 

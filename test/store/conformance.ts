@@ -674,6 +674,34 @@ export function describeStoreConformance(
         expect(await store.loadState('job')).toMatchObject({ triggerCount: 1, lastTickAt: tick(3) });
         expect(await store.claimRun(claimOf({ tickAt: tick(3) }))).toBeNull();
       });
+
+      it('keeps every answer right with thousands of runs per job (claim, finish out of order, prune, list, interrupt)', async () => {
+        const many = 3_000;
+        await store.skipTicks({ job: 'job', owner: 'a', ticks: Array.from({ length: many }, (_, i) => tick(i)), status: 'missed' });
+        await store.skipTicks({ job: 'other', owner: 'a', ticks: Array.from({ length: 10 }, (_, i) => tick(i)), status: 'skipped' });
+        const first = await claimed(claimOf({ tickAt: tick(many) }));
+        const second = await claimed(claimOf({ tickAt: tick(many + 1) }));
+        const left = await claimed(claimOf({ tickAt: tick(many + 2) }));
+        expect(await store.finishRun(second.runId, { status: 'ok', endedAt: time.clock.now(), error: null })).toBe(true);
+        expect(await store.finishRun(first.runId, { status: 'failed', endedAt: time.clock.now(), error: 'boom' })).toBe(true);
+        expect(await store.finishRun(first.runId, { status: 'ok', endedAt: time.clock.now(), error: null })).toBe(false);
+
+        expect(await store.prune('job', 1_000)).toBe(many + 2 - 1_000);
+        expect(await store.prune('job', 1_000)).toBe(0);
+        const kept = await store.listRuns({ job: 'job', limit: 5_000 });
+        expect(kept.map((r) => r.tickAt)).toEqual(Array.from({ length: 1_001 }, (_, i) => tick(many + 2 - i)));
+        expect(kept.slice(0, 3).map((r) => r.status)).toEqual(['running', 'ok', 'failed']);
+        expect(kept.map((r) => Number(r.id))).toEqual(kept.map((r) => Number(r.id)).sort((x, y) => y - x));
+        expect(await store.listRuns({ limit: 5_000 })).toHaveLength(1_011);
+        const page = await store.listRuns({ job: 'job', beforeId: second.runId, limit: 3 });
+        expect(page.map((r) => r.tickAt)).toEqual([tick(many), tick(many - 1), tick(many - 2)]);
+
+        expect(await store.interruptStaleRuns('a')).toBe(1);
+        expect((await store.listRuns({ job: 'job', limit: 1 }))[0]).toMatchObject({ id: left.runId, status: 'interrupted' });
+        expect(await store.prune('job', 0)).toBe(1_001);
+        expect(await store.listRuns({ limit: 5_000 })).toHaveLength(10);
+        expect(await store.loadState('job')).toMatchObject({ triggerCount: 3, lastTickAt: tick(many + 2) });
+      });
     });
 
     describe('batches: claimRuns, finishRuns, releaseLeases', () => {
