@@ -1,3 +1,6 @@
+import { formatValue } from './format-value.js';
+import { escapeControlCharacters, quoteText } from './quote-text.js';
+
 /** One invalid field found while validating a job's configuration. */
 export interface ConfigIssue {
   /** Dotted path of the field, e.g. `retryBackoff.factor`; empty for the whole object. */
@@ -10,7 +13,8 @@ export interface ConfigIssue {
 
 /**
  * A job's configuration is invalid. Thrown by the constructor before anything is scheduled.
- * The message names every offending field with its value; {@link JobConfigError.issues}
+ * The message names every offending field with its value as written in source (`NaN`,
+ * `"text"`, `{ factor: 0.5 }`, control characters escaped); {@link JobConfigError.issues}
  * lists them structurally.
  */
 export class JobConfigError extends Error {
@@ -22,22 +26,15 @@ export class JobConfigError extends Error {
    * @param issues - the invalid fields (at least one)
    */
   constructor(subject: string, issues: readonly ConfigIssue[]) {
-    const lines = issues.map((issue) => `  - ${issue.field || '(config)'}: ${issue.message} (got ${describeValue(issue.value)})`);
-    super(`${subject}: invalid configuration\n${lines.join('\n')}`);
+    const lines = issues.map((issue) => `  - ${describeField(issue.field)}: ${issue.message} (got ${formatValue(issue.value)})`);
+    super(`${escapeControlCharacters(subject)}: invalid configuration\n${lines.join('\n')}`);
     this.name = 'JobConfigError';
     this.issues = Object.freeze(issues.map((issue) => Object.freeze({ ...issue })));
   }
 }
 
-/** Renders a value for an error message: JSON where possible, with its type. */
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  try {
-    const json = JSON.stringify(value);
-    const text = json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
-    return `${text} (${value === null ? 'null' : typeof value})`;
-  } catch {
-    return `${String(value)} (${typeof value})`;
-  }
+/** A field path as the message shows it: as is when plain, quoted (controls escaped) otherwise. */
+function describeField(field: string): string {
+  if (field === '') return '(config)';
+  return /^[\w$.[\]-]+$/.test(field) ? field : quoteText(field);
 }

@@ -8,23 +8,31 @@ import { toError } from '../errors/to-error.js';
 import { CronSchedule } from '../schedule/cron-schedule.js';
 import type { JobLogger } from './job-logger.js';
 
-/** Exactly one of `cron` and `interval`, a valid cron, a valid zone; returns the compiled schedule. */
+/**
+ * Exactly one of `cron` and `interval`, a valid cron, a valid zone; returns the compiled
+ * schedule. A field missing from `values` was invalid on its own (and is reported already):
+ * the rules that need it are skipped, every other rule still runs.
+ */
 export function checkTriggerFields(values: Record<string, unknown>): { issues: ConfigIssue[]; schedule: CronSchedule | null } {
   const issues: ConfigIssue[] = [];
-  const { cron, interval, timezone } = values as { cron: string | null; interval: number | null; timezone: string | null };
-  if (cron !== null && interval !== null) {
-    const message = "'cron' and 'interval' are mutually exclusive; set only one";
-    issues.push({ field: 'cron', value: cron, message }, { field: 'interval', value: interval, message });
-  } else if (cron === null && interval === null) {
-    issues.push({ field: 'cron', value: null, message: "a job needs exactly one of 'cron' or 'interval'" });
+  const { cron, interval, timezone } = values as { cron?: string | null; interval?: number | null; timezone?: string | null };
+  if (cron !== undefined && interval !== undefined) {
+    if (cron !== null && interval !== null) {
+      const message = "'cron' and 'interval' are mutually exclusive; set only one";
+      issues.push({ field: 'cron', value: cron, message }, { field: 'interval', value: interval, message });
+    } else if (cron === null && interval === null) {
+      issues.push({ field: 'cron', value: null, message: "a job needs exactly one of 'cron' or 'interval'" });
+    }
   }
-  if (timezone !== null && !isValidTimeZone(timezone)) {
+  const zoneIsValid = timezone === null || (typeof timezone === 'string' && isValidTimeZone(timezone));
+  if (typeof timezone === 'string' && !zoneIsValid) {
     issues.push({ field: 'timezone', value: timezone, message: 'unknown IANA time zone' });
   }
   let schedule: CronSchedule | null = null;
-  if (cron !== null && interval === null && issues.length === 0) {
+  if (typeof cron === 'string') {
     try {
-      schedule = new CronSchedule(cron, { timezone });
+      // An invalid zone is reported above; the expression is still checked, in the process's zone.
+      schedule = new CronSchedule(cron, { timezone: zoneIsValid ? timezone : null });
     } catch (error) {
       issues.push({ field: 'cron', value: cron, message: toError(error).message });
     }

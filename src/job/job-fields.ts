@@ -6,6 +6,7 @@
  * `static fields`.
  */
 import { z } from 'zod';
+import { forbiddenNameCharacter } from '../store/name-characters.js';
 
 /** Seconds, as every public duration of eleanor-jobs: finite, `>= 0`, fractions allowed. */
 const seconds = () => z.number().nonnegative();
@@ -40,7 +41,15 @@ export const resourceLimitsSchema = z
 
 /** The fields every job has. Frozen unless stated; see the seed for their meaning. */
 export const baseJobFields = {
-  name: z.string().trim().min(1).meta({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .superRefine((name, context) => {
+      const forbidden = forbiddenNameCharacter(name);
+      if (forbidden !== null) context.addIssue({ code: 'custom', message: `must not contain control characters (${forbidden})` });
+    })
+    .meta({
     title: 'Job Name',
     description: 'Name of the job, used to identify the job worker and the job activities in the logs.',
     readOnly: true,

@@ -93,7 +93,7 @@ function installAccessors(modelClass: ModelClass, definition: ModelDefinition): 
       set(this: ModelHolder, value: unknown) {
         if (isFrozen) throw new TypeError(`Field "${key}" is frozen and cannot be assigned`);
         const result = fieldSchema.safeParse(value);
-        if (!result.success) throw configErrorFrom(`${modelClass.name}.${key}`, result.error, { [key]: value }, [key]);
+        if (!result.success) throw new JobConfigError(`${modelClass.name}.${key}`, configIssuesFrom(result.error, { [key]: value }, [], [key]));
         this[MODEL_VALUES][key] = result.data;
       },
     });
@@ -111,8 +111,9 @@ function hasAccessor(prototype: object | null, key: string): boolean {
 /**
  * Validates `config` against the definition. Returns the values with defaults applied (the
  * primitive defaults inherited from {@link ModelDefinition.defaults}); the caller's object is
- * never mutated. Throws {@link JobConfigError} naming every bad field,
- * including those found by `crossFieldRules` (run only when every field is valid alone).
+ * never mutated. Throws {@link JobConfigError} naming every bad field, including those found
+ * by `crossFieldRules`, which always run: they receive the fields that are valid alone (a
+ * field that is not is absent, so a rule that needs it skips).
  */
 export function validateModel(
   definition: ModelDefinition,
@@ -124,9 +125,8 @@ export function validateModel(
     throw new JobConfigError(subject, [{ field: '', value: config, message: 'expected a configuration object' }]);
   }
   const result = definition.schema.safeParse(config);
-  if (!result.success) throw configErrorFrom(subject, result.error, config as Record<string, unknown>);
-  const values = result.data as Record<string, unknown>;
-  const issues = crossFieldRules(values);
+  const values = result.success ? (result.data as Record<string, unknown>) : validFields(definition, config as Record<string, unknown>, result.error);
+  const issues = [...(result.success ? [] : configIssuesFrom(result.error, config as Record<string, unknown>, definition.keys)), ...crossFieldRules(values)];
   if (issues.length > 0) throw new JobConfigError(subject, issues);
   const stored = Object.create(definition.defaults) as Record<string, unknown>;
   for (const key of definition.keys) {
@@ -140,37 +140,71 @@ export function jsonSchemaOf(definition: ModelDefinition, title: string): Record
   return { title, ...z.toJSONSchema(definition.schema, { io: 'input' }) };
 }
 
-function configErrorFrom(
-  subject: string,
+/** The fields of `config` that are valid alone, parsed (defaults applied), given the failed parse's `error`. */
+function validFields(definition: ModelDefinition, config: Record<string, unknown>, error: z.ZodError): Record<string, unknown> {
+  const invalid = new Set(error.issues.map((issue) => String(issue.path[0])));
+  const values: Record<string, unknown> = {};
+  for (const key of definition.keys) {
+    if (invalid.has(key)) continue;
+    const parsed = (definition.shape[key] as z.ZodType).safeParse(Object.hasOwn(config, key) ? config[key] : undefined);
+    if (parsed.success) values[key] = parsed.data;
+  }
+  return values;
+}
+
+/** The issues of a failed parse; `knownFields` are offered as suggestions for unknown ones. */
+function configIssuesFrom(
   error: z.ZodError,
   config: Record<string, unknown>,
+  knownFields: readonly string[],
   pathPrefix: readonly string[] = [],
-): JobConfigError {
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     const fullPath = [...pathPrefix, ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const field = [...fullPath, key].join('.');
-        issues.push({ field, value: valueAt(config, [...fullPath, key]), message: unknownFieldMessage(key) });
+        const suggestion = fullPath.length === 0 ? nearMiss(key, knownFields) : null;
+        const message = suggestion === null ? 'unknown field' : `unknown field (did you mean "${suggestion}"?)`;
+        issues.push({ field, value: valueAt(config, [...fullPath, key]), message });
       }
       continue;
     }
     issues.push({ field: fullPath.join('.'), value: valueAt(config, fullPath), message: issue.message });
   }
-  return new JobConfigError(subject, issues);
+  return issues;
 }
 
 function valueAt(root: unknown, path: readonly string[]): unknown {
   let current = root;
   for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
 }
 
-function unknownFieldMessage(key: string): string {
-  const camel = key.replace(/[_-]+([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-  return camel !== key ? `unknown field (did you mean "${camel}"?)` : 'unknown field';
+/**
+ * The known field an unknown `key` most likely meant, or `null`: the same letters once case,
+ * `_` and `-` are ignored (`retry_wait`, `RetryWait`), or one edit away (`intervall`,
+ * `retyrWait`: one letter added, dropped, changed or two swapped) for keys of 4 letters or more.
+ */
+function nearMiss(key: string, knownFields: readonly string[]): string | null {
+  const plain = (text: string): string => text.replace(/[_-]/g, '').toLowerCase();
+  const wanted = plain(key);
+  const sameLetters = knownFields.find((field) => plain(field) === wanted);
+  if (sameLetters !== undefined) return sameLetters;
+  if (wanted.length < 4) return null;
+  return knownFields.find((field) => isOneEditAway(wanted, plain(field))) ?? null;
+}
+
+/** Whether `a` becomes `b` by adding, dropping or changing one character, or swapping two adjacent ones. */
+function isOneEditAway(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let start = 0;
+  while (start < a.length && a[start] === b[start]) start += 1;
+  const rest = (skipA: number, skipB: number): boolean => a.slice(start + skipA) === b.slice(start + skipB);
+  if (a.length !== b.length) return a.length > b.length ? rest(1, 0) : rest(0, 1);
+  return rest(1, 1) || (a[start] === b[start + 1] && a[start + 1] === b[start] && rest(2, 2));
 }

@@ -2,6 +2,7 @@ import { StoreError } from '../errors/store-errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { claimOrNull, isTickTaken } from './claim-answers.js';
 import { JobRunIndex } from './job-run-index.js';
+import { storedRunError } from './run-error-text.js';
 import type {
   ClaimAnswer,
   ClaimRequest,
@@ -221,7 +222,7 @@ export class MemoryStore implements JobStore {
     if (run === undefined || run.status !== 'running') return false;
     run.status = outcome.status;
     run.endedAt = outcome.endedAt;
-    run.error = outcome.error;
+    run.error = storedRunError(outcome.error);
     this.#indexOf(run.job).finish(id);
     return true;
   }

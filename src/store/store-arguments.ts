@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { quoteText } from '../errors/quote-text.js';
+import { forbiddenNameCharacter } from './name-characters.js';
 import type { ClaimRequest, FinalRunStatus, LeaseRelease, RunFinish, RunOutcome, RunQuery, SkipRequest } from './job-store.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set<FinalRunStatus>(['ok', 'failed', 'timeout', 'interrupted']);
@@ -14,14 +16,19 @@ const RUN_ID = /^(0|[1-9][0-9]*)$/;
 export const DEFAULT_RUN_LIMIT = 100;
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? quoteText(value) : String(value);
 }
 
-/** Throws a `TypeError` unless `value` is a non-empty string. */
+/**
+ * Throws a `TypeError` unless `value` is a non-empty string without control characters or
+ * lone surrogates (see `name-characters.ts`).
+ */
 export function checkName(field: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`${field} must be a non-empty string, got ${show(value)}`);
   }
+  const forbidden = forbiddenNameCharacter(value);
+  if (forbidden !== null) throw new TypeError(`${field} must not contain control characters, got ${show(value)} (${forbidden})`);
 }
 
 /** Throws a `TypeError` unless `value` is a finite integer (an epoch-millisecond time). */

@@ -145,7 +145,7 @@ describe('a job that cannot run in a thread', () => {
     const construct = () => new Local({ name: 'no-url', interval: 1, isolation: 'thread' });
     expect(construct).toThrow(JobConfigError);
     expect(construct).toThrow(
-      `isolation: Job "no-url": isolation 'thread' needs to know where class Local lives: declare \`static moduleUrl = import.meta.url\` in Local, and export the class from that module (got "thread" (string))`,
+      `isolation: Job "no-url": isolation 'thread' needs to know where class Local lives: declare \`static moduleUrl = import.meta.url\` in Local, and export the class from that module (got "thread")`,
     );
   });
 

@@ -148,6 +148,70 @@ describe('the data model', () => {
     expect(cronError.issues[0]).toMatchObject({ field: 'cron', value: 'every minute' });
   });
 
+  it('names every bad field, the cross-field rules included, when a field alone is bad too', () => {
+    const error = configError(() => new NoopJob({ name: '', cron: '61 * * * *', timezone: 'Mars/Olympus' }));
+    expect(error.issues.map((issue) => issue.field)).toEqual(['name', 'timezone', 'cron']);
+    expect(error.issues.find((issue) => issue.field === 'cron')?.message).toMatch(/minute/);
+    const clash = configError(() => new NoopJob({ name: 'clash', cron: '* * * * *', interval: 1, retryWait: -1 }));
+    expect(clash.issues.map((issue) => issue.field)).toEqual(['retryWait', 'cron', 'interval']);
+    const missing = configError(() => new NoopJob({ name: 'none', retryWait: -1 }));
+    expect(missing.issues.map((issue) => issue.field)).toEqual(['retryWait', 'cron']);
+    // A rule that needs a field that is bad alone is skipped, not reported twice or wrongly.
+    const badCron = configError(() => new NoopJob({ name: 'x', cron: 5 as unknown as string }));
+    expect(badCron.issues.map((issue) => issue.field)).toEqual(['cron']);
+  });
+
+  it('shows values as written: NaN, Infinity, -0, nested objects, escaped control characters', () => {
+    const error = configError(
+      () =>
+        new NoopJob({
+          name: 'shown',
+          interval: Number.NaN,
+          retryWait: Number.POSITIVE_INFINITY,
+          jitter: Number.NEGATIVE_INFINITY,
+          retryBackoff: { factor: Number.NaN },
+          stopGrace: 'ten\u001b[2J' as unknown as number,
+        }),
+    );
+    expect(error.message).toContain('interval: ');
+    expect(error.message).toMatch(/interval: .*\(got NaN\)$/m);
+    expect(error.message).toMatch(/retryWait: .*\(got Infinity\)$/m);
+    expect(error.message).toMatch(/jitter: .*\(got -Infinity\)$/m);
+    expect(error.message).toMatch(/retryBackoff\.factor: .*\(got NaN\)$/m);
+    expect(error.message).toContain('(got "ten\\u001b[2J")');
+    expect(error.message).not.toContain('null');
+    expect(error.message).not.toContain('\u001b');
+  });
+
+  it('suggests a field only for a real near-miss', () => {
+    const suggestion = (key: string): string | undefined =>
+      configError(() => new NoopJob({ name: 'typo', interval: 1, [key]: 5 } as JobConfig)).issues[0]?.message;
+    expect(suggestion('retry_wait')).toBe('unknown field (did you mean "retryWait"?)');
+    expect(suggestion('RetryWait')).toBe('unknown field (did you mean "retryWait"?)');
+    expect(suggestion('retyrWait')).toBe('unknown field (did you mean "retryWait"?)');
+    expect(suggestion('timezon')).toBe('unknown field (did you mean "timezone"?)');
+    expect(suggestion('__proto__')).toBe('unknown field');
+    expect(suggestion('proto')).toBe('unknown field');
+    expect(suggestion('colour')).toBe('unknown field');
+    const parsed = JSON.parse('{"name": "p", "interval": 1, "__proto__": { "x": 1 }}') as JobConfig;
+    expect(configError(() => new NoopJob(parsed)).issues).toEqual([{ field: '__proto__', value: { x: 1 }, message: 'unknown field' }]);
+  });
+
+  it('refuses a name with NUL or another control character, naming the field, the value and the character', () => {
+    for (const [name, shown] of [
+      ['a\u0000b', 'U+0000 at index 1'],
+      ['job\u001b[2J', 'U+001B at index 3'],
+      ['tab\there', 'U+0009 at index 3'],
+      ['c1\u009b', 'U+009B at index 2'],
+      ['half\ud800', 'U+D800 at index 4'],
+    ] as const) {
+      const error = configError(() => new NoopJob({ name, interval: 1 }));
+      expect(error.issues).toEqual([{ field: 'name', value: name, message: `must not contain control characters (${shown})` }]);
+      expect(error.message.replaceAll('\n', ' ')).not.toMatch(/[\p{Cc}\p{Cs}]/u);
+    }
+    expect(new NoopJob({ name: 'Grüße ✓ 日本', interval: 1 }).name).toBe('Grüße ✓ 日本');
+  });
+
   it('refuses @reboot with a reason', () => {
     const error = configError(() => new NoopJob({ name: 'reboot', cron: '@reboot' }));
     expect(error.issues[0]?.field).toBe('cron');

@@ -505,6 +505,27 @@ export function describeStoreConformance(
         expect((await runsOf())[0]?.status).toBe('skipped');
       });
 
+      it('stores any error text: NUL made visible, lone surrogates replaced, other characters kept, all stores alike', async () => {
+        const claim = await claimed(claimOf({ tickAt: tick(1) }));
+        const error = 'Error: bad \u0000 byte\u0000 \u001b[2J \ud800 ✓ 日本\n    at x';
+        expect(await store.finishRun(claim.runId, { status: 'failed', endedAt: time.clock.now(), error })).toBe(true);
+        expect((await runsOf())[0]?.error).toBe('Error: bad \\0 byte\\0 \u001b[2J \ufffd ✓ 日本\n    at x');
+        const batched = await claimed(claimOf({ tickAt: tick(2) }));
+        expect(await store.finishRuns([{ runId: batched.runId, outcome: { status: 'failed', endedAt: time.clock.now(), error: '\u0000' } }])).toEqual([true]);
+        expect((await runsOf())[0]?.error).toBe('\\0');
+        expect((await store.listStates()).map((state) => state.job)).toEqual(['job']);
+      });
+
+      it('bounds a huge error text (1 MB) and says how long it was', async () => {
+        const claim = await claimed(claimOf({}));
+        const huge = `Error: ${'x'.repeat(1_048_576)}\u0000`;
+        expect(await store.finishRun(claim.runId, { status: 'failed', endedAt: time.clock.now(), error: huge })).toBe(true);
+        const stored = (await runsOf())[0]?.error as string;
+        expect(stored.startsWith('Error: xxx')).toBe(true);
+        expect(stored.length).toBeLessThan(17_000);
+        expect(stored).toMatch(/\[cut: \d+ more characters, 1048584 in all\]$/);
+      });
+
       it('does not apply to a run already marked interrupted', async () => {
         const claim = await claimed(claimOf({ owner: 'a' }));
         expect(await store.interruptStaleRuns('a')).toBe(1);
@@ -834,6 +855,14 @@ export function describeStoreConformance(
         await expect(store.claimRun(claimOf({ job: '' }))).rejects.toThrow(/job/);
         await expect(store.claimRun(claimOf({ owner: '' }))).rejects.toThrow(/owner/);
         await expect(store.acquireLease('job', '', 1_000)).rejects.toThrow(TypeError);
+      });
+
+      it('rejects names with control characters with a TypeError naming the field, the value escaped and the character', async () => {
+        await expect(store.claimRun(claimOf({ job: 'a\u0000b' }))).rejects.toThrow(TypeError);
+        await expect(store.claimRun(claimOf({ job: 'a\u0000b' }))).rejects.toThrow('job must not contain control characters, got "a\\u0000b" (U+0000 at index 1)');
+        await expect(store.claimRun(claimOf({ owner: 'me\u009b' }))).rejects.toThrow('owner must not contain control characters, got "me\\u009b" (U+009B at index 2)');
+        await expect(store.loadStates(['ok', 'bad\u001b'])).rejects.toThrow(/jobs\[1\] must not contain control characters/);
+        expect(await store.listStates()).toEqual([]);
       });
 
       it('rejects bad lease lengths, limits, keeps and ticks with a RangeError naming the field', async () => {

@@ -11,6 +11,7 @@ import { isConnectionError } from './connection-errors.js';
 import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { refusalFor } from '../claim-answers.js';
+import { storedRunError } from '../run-error-text.js';
 import {
   checkClaimRequest,
   checkClaimRequests,
@@ -355,7 +356,7 @@ export class PostgresStore implements JobStore {
   async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
     parseRunId('runId', runId);
     checkRunOutcome(outcome);
-    const params = [runId, outcome.status, outcome.endedAt, outcome.error];
+    const params = [runId, outcome.status, outcome.endedAt, storedRunError(outcome.error)];
     // Re-sending is harmless: the same outcome, once recorded, is recognised.
     const result = await this.#query('finishRun', this.#sql.FINISH_RUN_SQL, params, () => params);
     return (result.rowCount ?? 0) > 0;
@@ -377,7 +378,7 @@ export class PostgresStore implements JobStore {
       finishes.map((finish) => finish.runId),
       finishes.map((finish) => finish.outcome.status),
       finishes.map((finish) => finish.outcome.endedAt),
-      finishes.map((finish) => finish.outcome.error),
+      finishes.map((finish) => storedRunError(finish.outcome.error)),
     ];
     // Re-sending is harmless, as for finishRun.
     const result = await this.#query<{ id: string }>('finishRuns', this.#sql.FINISH_RUNS_SQL, params, () => params);

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { claimOrNull, isTickTaken } from '../claim-answers.js';
+import { storedRunError } from '../run-error-text.js';
 import type {
   ClaimAnswer,
   ClaimRequest,
@@ -252,7 +253,7 @@ export class SqliteStore implements JobStore {
   async finishRun(runId: string, outcome: RunOutcome): Promise<boolean> {
     const id = parseRunId('runId', runId);
     checkRunOutcome(outcome);
-    return this.#use(({ sql }) => sql.finishRun.run(outcome.status, outcome.endedAt, outcome.error, id).changes === 1);
+    return this.#use(({ sql }) => sql.finishRun.run(outcome.status, outcome.endedAt, storedRunError(outcome.error), id).changes === 1);
   }
 
   /** {@inheritDoc JobStore.finishRuns} One transaction for all of them. */
@@ -260,7 +261,7 @@ export class SqliteStore implements JobStore {
     const ids = checkRunFinishes(finishes);
     if (finishes.length === 0) return [];
     return this.#immediate((sql) =>
-      finishes.map(({ outcome }, index) => sql.finishRun.run(outcome.status, outcome.endedAt, outcome.error, ids[index] as number).changes === 1),
+      finishes.map(({ outcome }, index) => sql.finishRun.run(outcome.status, outcome.endedAt, storedRunError(outcome.error), ids[index] as number).changes === 1),
     );
   }
 
