@@ -38,6 +38,7 @@ export { JobConfigError, type ConfigIssue } from './errors/job-config-error.js';
 export { JobTimeoutError } from './errors/job-timeout-error.js';
 export { StoreError, StoreSchemaError, UnsupportedDatabaseVersionError } from './errors/store-errors.js';
 export { CronSchedule, type CronScheduleOptions } from './schedule/cron-schedule.js';
+export { CronSyntaxError } from './schedule/cron-syntax-error.js';
 export { describeCron } from './schedule/describe-cron.js';
 export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfirePolicy, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
 export type { Clock } from './time/clock.js';

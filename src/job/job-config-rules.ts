@@ -6,6 +6,7 @@
 import type { ConfigIssue } from '../errors/job-config-error.js';
 import { toError } from '../errors/to-error.js';
 import { CronSchedule } from '../schedule/cron-schedule.js';
+import { CronSyntaxError } from '../schedule/cron-syntax-error.js';
 import type { JobLogger } from './job-logger.js';
 
 /**
@@ -34,7 +35,8 @@ export function checkTriggerFields(values: Record<string, unknown>): { issues: C
       // An invalid zone is reported above; the expression is still checked, in the process's zone.
       schedule = new CronSchedule(cron, { timezone: zoneIsValid ? timezone : null });
     } catch (error) {
-      issues.push({ field: 'cron', value: cron, message: toError(error).message });
+      // The issue shows the expression already: say only what is wrong with it.
+      issues.push({ field: 'cron', value: cron, message: error instanceof CronSyntaxError ? error.reason : toError(error).message });
     }
   }
   return { issues, schedule };

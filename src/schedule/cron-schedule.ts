@@ -2,9 +2,9 @@
  * {@link CronSchedule}: the fire times of a cron expression in a time zone. Pure date maths: no
  * timers, and no reading of the clock except where a method's default argument says so.
  *
- * croner parses the expression and searches the calendar (on wall-clock times). This module maps
- * wall-clock times to instants with one daylight-saving rule, the one Vixie cron established and
- * cronie and Cronos document:
+ * `cron-pattern.ts` parses the expression and searches the calendar (on wall-clock times). This
+ * module maps wall-clock times to instants with one daylight-saving rule, the one Vixie cron
+ * established and cronie and Cronos document:
  *
  * - A fire time that does not exist (spring-forward gap) fires once, at the first valid instant
  *   after the gap.

@@ -110,6 +110,16 @@ describe('bad inputs to run', () => {
     expect(line).toContain('retryWait:');
   });
 
+  it('a job with a bad cron: the reason once, the expression once, no class name', async () => {
+    const badCron = writeModule(dir, 'bad-cron.ts', "class J extends BaseJob { execute() {} }\nexport const j = new J({ name: 'j', cron: '* * 32 * *' });");
+    expect(failure(await runCli(['validate', badCron], dir))).toBe(
+      `eleanor-jobs: ${badCron}: invalid job: J "j": invalid configuration; cron: day-of-month 32 is out of range (allowed: 1-31) (got "* * 32 * *")`,
+    );
+    expect(failure(await runCli(['next', '0 0 * * 0##4'], dir))).toBe(
+      'eleanor-jobs: invalid cron expression "0 0 * * 0##4": day-of-week "0##4": the occurrence after # must be 1 to 5 (as in MON#1, 5#3)',
+    );
+  });
+
   it('two jobs with one name', async () => {
     const twin = writeModule(dir, 'twin.ts', "class J extends BaseJob { execute() {} }\nexport const other = new J({ name: 'report', interval: 1 });");
     expect(failure(await runCli(['run', good, twin], dir))).toBe(

@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CronSchedule } from '../../src/schedule/cron-schedule.js';
+import { CronSyntaxError } from '../../src/schedule/cron-syntax-error.js';
 
 const iso = (dates: readonly Date[]): string[] => dates.map((d) => d.toISOString());
 const runs = (expression: string, from: string, count: number, timezone = 'UTC'): string[] => iso(new CronSchedule(expression, { timezone }).nextRuns(count, new Date(from)));
@@ -76,7 +77,7 @@ describe('errors', () => {
     try {
       fn();
     } catch (error) {
-      return error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+      return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
     return 'no error';
   };
@@ -86,6 +87,57 @@ describe('errors', () => {
       const text = message(() => new CronSchedule(bad));
       expect(text, bad).toMatch(/^RangeError: CronSchedule: /);
       expect(text, bad).toContain(JSON.stringify(bad));
+    }
+  });
+
+  it('names the field, the value as written and the allowed values, in our words', () => {
+    const reasons: Array<[string, string]> = [
+      ['* * 32 * *', 'day-of-month 32 is out of range (allowed: 1-31)'],
+      ['* * 0 * *', 'day-of-month 0 is out of range (allowed: 1-31)'],
+      ['* * * 13 *', 'month 13 is out of range (allowed: 1-12 or JAN-DEC)'],
+      ['* * * 0 *', 'month 0 is out of range (allowed: 1-12 or JAN-DEC)'],
+      ['61 * * * *', 'minute 61 is out of range (allowed: 0-59)'],
+      ['* 24 * * *', 'hour 24 is out of range (allowed: 0-23)'],
+      ['60 * * * * *', 'second 60 is out of range (allowed: 0-59)'],
+      ['* * * * 8', 'day-of-week 8 is out of range (allowed: 0-7 or SUN-SAT)'],
+      ['* * * FOO *', 'month "FOO" is not a number or a name (allowed: 1-12 or JAN-DEC)'],
+      ['*/60 * * * *', 'minute step 60 in "*/60" is out of range (allowed steps: 1-59)'],
+      ['0 */24 * * *', 'hour step 24 in "*/24" is out of range (allowed steps: 1-23)'],
+      ['0 0 1-31/31 * *', 'day-of-month step 31 in "1-31/31" is out of range (allowed steps: 1-30)'],
+      ['*/0 * * * *', 'minute step 0 in "*/0" is out of range (allowed steps: 1-59)'],
+      ['1/5 * * * *', 'minute "1/5" steps from a single value; write */n or a-b/n'],
+      ['5-1 * * * *', 'minute range "5-1" goes downwards; write the smaller value first (allowed: 0-59)'],
+      ['0 0 * * 1#', 'day-of-week "1#": the occurrence after # must be 1 to 5 (as in MON#1, 5#3)'],
+      ['0 0 * * 0##4', 'day-of-week "0##4": the occurrence after # must be 1 to 5 (as in MON#1, 5#3)'],
+      ['0 0 * * 6#6', 'day-of-week "6#6": the occurrence after # must be 1 to 5 (as in MON#1, 5#3)'],
+      ['0 0 * * #2', 'day-of-week "#2" needs one weekday before # or L (allowed: 0-7 or SUN-SAT)'],
+      ['0 0 * * 1-5#2', 'day-of-week "1-5#2" needs one weekday before # or L (allowed: 0-7 or SUN-SAT)'],
+      ['0 0 * * L', 'day-of-week "L" is not a form of L (allowed: nL, the last weekday n of the month, as in 5L or FRIL)'],
+      ['0 0 L,LW * *', 'day-of-month "LW" stands alone; "L,LW" lists it with other days'],
+      ['0 0 W * *', 'day-of-month "W" is not a form of L or W (allowed: L, LW, or nW with n from 1 to 31)'],
+      ['0 0 5L * *', 'day-of-month "5L" is not a form of L or W (allowed: L, LW, or nW with n from 1 to 31)'],
+      ['0 0 1-5W * *', 'day-of-month "1-5W" is not a form of L or W (allowed: L, LW, or nW with n from 1 to 31)'],
+      ['0 0 32W * *', 'day-of-month 32W is out of range (allowed: 1W-31W)'],
+      ['0 0 * * 9L', 'day-of-week 9 is out of range (allowed: 0-7 or SUN-SAT)'],
+      ['1,,2 * * * *', 'minute "1,,2" has an empty list item'],
+    ];
+    for (const [expression, reason] of reasons) {
+      let thrown: unknown;
+      try {
+        new CronSchedule(expression);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, expression).toBeInstanceOf(CronSyntaxError);
+      expect(thrown, expression).toBeInstanceOf(RangeError);
+      expect((thrown as CronSyntaxError).reason, expression).toBe(reason);
+      expect((thrown as Error).message).toBe(`CronSchedule: invalid cron expression ${JSON.stringify(expression)}: ${reason}`);
+    }
+  });
+
+  it('accepts the documented forms of #, L and W', () => {
+    for (const good of ['0 0 * * MON#1', '0 0 * * 5#5,1', '0 0 * * 5L', '0 0 * * fril', '0 0 * * 7L', '0 0 L * *', '0 0 L,15 * *', '0 0 LW * *', '0 0 15W * *', '0 0 15W,L * *', '*/59 * * * *', '0 0 * * */7']) {
+      expect(() => new CronSchedule(good), good).not.toThrow();
     }
   });
 

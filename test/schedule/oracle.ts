@@ -209,6 +209,39 @@ export function wallMatches(spec: CronSpec, wall: number): boolean {
   return spec.seconds.includes(second) && minuteMatches(spec, wall - second * 1000);
 }
 
+/**
+ * The first wall-clock time (fake-UTC ms, whole second) at or after `wall` that matches, or
+ * null when there is none within `horizonDays` days: a walk over wall-clock minutes, each
+ * checked against the day, hour and minute fields, then the seconds in order. A day whose
+ * date does not match is passed over whole (none of its minutes could match).
+ */
+export function oracleNextWall(spec: CronSpec, wall: number, horizonDays: number): number | null {
+  const from = Math.ceil(wall / 1000) * 1000;
+  const end = from + horizonDays * 86_400_000;
+  for (let minute = Math.floor(from / 60_000) * 60_000; minute <= end; minute += 60_000) {
+    const date = new Date(minute);
+    if (!dayMatches(spec, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())) {
+      minute = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1) - 60_000;
+      continue;
+    }
+    if (!minuteMatches(spec, minute)) continue;
+    for (const second of spec.seconds) {
+      const fire = minute + second * 1000;
+      if (fire >= from) return fire <= end ? fire : null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The seed of a randomised test: `$CRON_SEED` when set (to replay a failure), else a fresh
+ * random one. Tests print it in their failure message.
+ */
+export function testSeed(): number {
+  const fromEnv = process.env.CRON_SEED;
+  return fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 32);
+}
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall-clock time of an instant in a zone, as fake-UTC milliseconds (via Intl). */
