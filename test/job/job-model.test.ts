@@ -189,13 +189,10 @@ describe('the data model', () => {
   it('suggests a field only for a real near-miss', () => {
     const suggestion = (key: string): string | undefined =>
       configError(() => new NoopJob({ name: 'typo', interval: 1, [key]: 5 } as JobConfig)).issues[0]?.message;
-    expect(suggestion('retry_wait')).toBe('unknown field (did you mean "retryWait"?)');
-    expect(suggestion('RetryWait')).toBe('unknown field (did you mean "retryWait"?)');
-    expect(suggestion('retyrWait')).toBe('unknown field (did you mean "retryWait"?)');
-    expect(suggestion('timezon')).toBe('unknown field (did you mean "timezone"?)');
-    expect(suggestion('__proto__')).toBe('unknown field');
-    expect(suggestion('proto')).toBe('unknown field');
-    expect(suggestion('colour')).toBe('unknown field');
+    const meant = (field: string): string => `unknown field (did you mean "${field}"?)`;
+    const cases = { retry_wait: meant('retryWait'), RetryWait: meant('retryWait'), retyrWait: meant('retryWait'), timezon: meant('timezone') };
+    for (const [key, message] of Object.entries(cases)) expect(suggestion(key), key).toBe(message);
+    for (const key of ['__proto__', 'proto', 'colour', 'nam']) expect(suggestion(key), key).toBe('unknown field');
     const parsed = JSON.parse('{"name": "p", "interval": 1, "__proto__": { "x": 1 }}') as JobConfig;
     expect(configError(() => new NoopJob(parsed)).issues).toEqual([{ field: '__proto__', value: { x: 1 }, message: 'unknown field' }]);
   });
