@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { quoteText } from '../errors/quote-text.js';
 import { CronSyntaxError } from './cron-syntax-error.js';
 
 /** The six fields, seconds first. */
@@ -70,6 +71,19 @@ function allowed(spec: FieldSpec): string {
   return `${spec.min}-${spec.max}${names}`;
 }
 
+/** Most characters of a field or item a message quotes. */
+const MAX_SHOWN = 40;
+
+/** Text as written, cut to {@link MAX_SHOWN} characters (digits and letters only need no quotes). */
+function bounded(text: string): string {
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text;
+}
+
+/** Text as written, quoted with its control characters escaped, cut to {@link MAX_SHOWN} characters. */
+function written(text: string): string {
+  return text.length > MAX_SHOWN ? `${quoteText(text.slice(0, MAX_SHOWN))}...` : quoteText(text);
+}
+
 function fail(spec: FieldSpec, problem: string): never {
   throw new CronSyntaxError(`${spec.name} ${problem}`);
 }
@@ -78,21 +92,21 @@ function fail(spec: FieldSpec, problem: string): never {
 function parseValue(spec: FieldSpec, text: string, item: string): number {
   if (/^\d+$/.test(text)) {
     const value = Number(text);
-    if (value < spec.min || value > spec.max) fail(spec, `${text} is out of range (allowed: ${allowed(spec)})`);
+    if (value < spec.min || value > spec.max) fail(spec, `${bounded(text)} is out of range (allowed: ${allowed(spec)})`);
     return value;
   }
   const named = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   if (named >= 0) return named + (spec.name === 'month' ? 1 : 0);
-  const shown = text === item ? `"${item}"` : `"${text}" in "${item}"`;
+  const shown = text === item ? written(item) : `${written(text)} in ${written(item)}`;
   return fail(spec, `${shown} is not a ${spec.names === undefined ? 'number' : 'number or a name'} (allowed: ${allowed(spec)})`);
 }
 
 /** The step of `a-b/n` or `*\/n`: 1 to the field's span. */
 function parseStep(spec: FieldSpec, text: string, item: string): number {
   const span = spec.max - spec.min;
-  if (!/^\d+$/.test(text)) fail(spec, `step "${text}" in "${item}" is not a number (allowed steps: 1-${span})`);
+  if (!/^\d+$/.test(text)) fail(spec, `step ${written(text)} in ${written(item)} is not a number (allowed steps: 1-${span})`);
   const step = Number(text);
-  if (step < 1 || step > span) fail(spec, `step ${text} in "${item}" is out of range (allowed steps: 1-${span})`);
+  if (step < 1 || step > span) fail(spec, `step ${bounded(text)} in ${written(item)} is out of range (allowed steps: 1-${span})`);
   return step;
 }
 
@@ -108,14 +122,14 @@ function addPlainItem(spec: FieldSpec, item: string, values: Uint8Array): void {
     to = spec.max;
   } else if (base.includes('-')) {
     const parts = base.split('-');
-    if (parts.length !== 2 || parts[0] === '' || parts[1] === '') fail(spec, `"${item}" is not a range such as 1-5 (allowed: ${allowed(spec)})`);
+    if (parts.length !== 2 || parts[0] === '' || parts[1] === '') fail(spec, `${written(item)} is not a range such as 1-5 (allowed: ${allowed(spec)})`);
     from = parseValue(spec, parts[0] as string, item);
     to = parseValue(spec, parts[1] as string, item);
     // A range ending in SUN ends on Sunday: 7, or 0 when it starts on Sunday (SUN-SUN, 0-SUN).
     if (spec.name === 'day-of-week' && (parts[1] as string).toUpperCase() === 'SUN') to = from === 0 ? 0 : 7;
-    if (from > to) fail(spec, `range "${item}" goes downwards; write the smaller value first (allowed: ${allowed(spec)})`);
+    if (from > to) fail(spec, `range ${written(item)} goes downwards; write the smaller value first (allowed: ${allowed(spec)})`);
   } else if (slash >= 0) {
-    return fail(spec, `"${item}" steps from ${base === '?' ? '?, which stands alone' : 'a single value'}; write */n or a-b/n`);
+    return fail(spec, `${written(item)} steps from ${base === '?' ? '?, which stands alone' : 'a single value'}; write */n or a-b/n`);
   } else {
     from = to = parseValue(spec, base, item);
   }
@@ -125,7 +139,7 @@ function addPlainItem(spec: FieldSpec, item: string, values: Uint8Array): void {
 /** Splits a field into its items, refusing empty ones. */
 function itemsOf(spec: FieldSpec, text: string): string[] {
   const items = text.split(',');
-  if (items.some((item) => item === '')) fail(spec, `"${text}" has an empty list item`);
+  if (items.some((item) => item === '')) fail(spec, `${written(text)} has an empty list item`);
   return items;
 }
 
@@ -149,14 +163,14 @@ export function parseDayOfMonth(text: string): ParsedDayOfMonth {
     const upper = item.toUpperCase();
     if (upper === 'L') last = true;
     else if (upper === 'LW') {
-      if (items.length > 1) fail(spec, `"LW" stands alone; "${text}" lists it with other days`);
+      if (items.length > 1) fail(spec, `"LW" stands alone; ${written(text)} lists it with other days`);
       lastWeekday = true;
     } else if (/^\d+W$/.test(upper)) {
       const day = upper.slice(0, -1);
-      if (Number(day) < 1 || Number(day) > 31) fail(spec, `${item} is out of range (allowed: 1W-31W)`);
+      if (Number(day) < 1 || Number(day) > 31) fail(spec, `${bounded(item)} is out of range (allowed: 1W-31W)`);
       nearestWeekday.push(Number(day));
     } else if (/[LW]/.test(upper)) {
-      fail(spec, `"${item}" is not a form of L or W (allowed: L, LW, or nW with n from 1 to 31)`);
+      fail(spec, `${written(item)} is not a form of L or W (allowed: L, LW, or nW with n from 1 to 31)`);
     } else addPlainItem(spec, item, values);
   }
   return { values, restricted: !isStar(text), last, lastWeekday, nearestWeekday };
@@ -172,12 +186,12 @@ export function parseDayOfWeek(text: string): ParsedDayOfWeek {
     const hash = item.indexOf('#');
     if (hash >= 0) {
       const occurrence = item.slice(hash + 1);
-      if (!/^[1-5]$/.test(occurrence)) fail(spec, `"${item}": the occurrence after # must be 1 to 5 (as in MON#1, 5#3)`);
+      if (!/^[1-5]$/.test(occurrence)) fail(spec, `${written(item)}: the occurrence after # must be 1 to 5 (as in MON#1, 5#3)`);
       nth.push([weekdayOf(spec, item.slice(0, hash), item), Number(occurrence)]);
     } else if (/^.+L$/i.test(item)) {
       lastOf.push(weekdayOf(spec, item.slice(0, -1), item));
     } else if (/L/i.test(item)) {
-      fail(spec, `"${item}" is not a form of L (allowed: nL, the last weekday n of the month, as in 5L or FRIL)`);
+      fail(spec, `${written(item)} is not a form of L (allowed: nL, the last weekday n of the month, as in 5L or FRIL)`);
     } else addPlainItem(spec, item, values);
   }
   values[0] ||= values[7] as number;
@@ -186,7 +200,7 @@ export function parseDayOfWeek(text: string): ParsedDayOfWeek {
 
 /** The weekday (0-6) written before `#` or `L`: one value or name. */
 function weekdayOf(spec: FieldSpec, text: string, item: string): number {
-  if (text === '' || /[^0-9A-Za-z]/.test(text)) fail(spec, `"${item}" needs one weekday before # or L (allowed: ${allowed(spec)})`);
+  if (text === '' || /[^0-9A-Za-z]/.test(text)) fail(spec, `${written(item)} needs one weekday before # or L (allowed: ${allowed(spec)})`);
   return parseValue(spec, text, item) % 7;
 }
 

@@ -20,7 +20,14 @@ export class CronSyntaxError extends RangeError {
    * @param expression - the expression, when known: the message then quotes it
    */
   constructor(reason: string, expression?: string) {
-    super(expression === undefined ? reason : `CronSchedule: invalid cron expression ${quoteText(expression)}: ${reason}`);
+    super(expression === undefined ? reason : `CronSchedule: invalid cron expression ${quoted(expression)}: ${reason}`);
     this.reason = reason;
   }
+}
+
+/** Most characters of an expression a message quotes. */
+const MAX_SHOWN = 200;
+
+function quoted(expression: string): string {
+  return expression.length > MAX_SHOWN ? `${quoteText(expression.slice(0, MAX_SHOWN))}...` : quoteText(expression);
 }
