@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { JobConfigError, type ConfigIssue } from '../errors/job-config-error.js';
 import type { JobFieldShape } from './job-fields.js';
+import { redactShapeSecrets } from './secret-fields.js';
 
 /** Instance slot holding a job's validated field values. */
 export const MODEL_VALUES: unique symbol = Symbol('eleanor-jobs.modelValues');
@@ -93,7 +94,7 @@ function installAccessors(modelClass: ModelClass, definition: ModelDefinition): 
       set(this: ModelHolder, value: unknown) {
         if (isFrozen) throw new TypeError(`Field "${key}" is frozen and cannot be assigned`);
         const result = fieldSchema.safeParse(value);
-        if (!result.success) throw configErrorFrom(`${modelClass.name}.${key}`, result.error, { [key]: value }, [key]);
+        if (!result.success) throw configErrorFrom(`${modelClass.name}.${key}`, result.error, redactShapeSecrets(definition.shape, { [key]: value }), [key]);
         this[MODEL_VALUES][key] = result.data;
       },
     });
@@ -124,7 +125,7 @@ export function validateModel(
     throw new JobConfigError(subject, [{ field: '', value: config, message: 'expected a configuration object' }]);
   }
   const result = definition.schema.safeParse(config);
-  if (!result.success) throw configErrorFrom(subject, result.error, config as Record<string, unknown>);
+  if (!result.success) throw configErrorFrom(subject, result.error, redactShapeSecrets(definition.shape, config as Record<string, unknown>));
   const values = result.data as Record<string, unknown>;
   const issues = crossFieldRules(values);
   if (issues.length > 0) throw new JobConfigError(subject, issues);

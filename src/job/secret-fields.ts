@@ -7,32 +7,43 @@
  * static override fields = { ...BaseJob.fields, apiKey: z.string().meta({ secret: true, readOnly: true }) };
  * ```
  */
-import { modelDefinitionOf, type ModelClass } from './job-model.js';
+import type { JobFieldShape } from './job-fields.js';
 
 /** What a secret value is shown as. */
 export const REDACTED = '[redacted]';
 
-const secretsByClass = new WeakMap<object, ReadonlySet<string>>();
+const secretsByShape = new WeakMap<JobFieldShape, ReadonlySet<string>>();
 
-/** Names of the fields of `job`'s class marked `secret: true` in their meta. */
-export function secretFieldsOf(job: object): ReadonlySet<string> {
-  const jobClass = job.constructor as unknown as ModelClass;
-  let secrets = secretsByClass.get(jobClass);
+/** Names of the fields of a model shape (a class's `static fields`) marked `secret: true`. */
+export function secretFieldsOfShape(shape: JobFieldShape): ReadonlySet<string> {
+  let secrets = secretsByShape.get(shape);
   if (secrets === undefined) {
-    const { shape } = modelDefinitionOf(jobClass);
     secrets = new Set(Object.keys(shape).filter((key) => shape[key]?.meta()?.secret === true));
-    secretsByClass.set(jobClass, secrets);
+    secretsByShape.set(shape, secrets);
   }
   return secrets;
 }
 
-/** `values` (a job's model values) with every secret field's value, unless absent, redacted. */
-export function redactSecrets(job: object, values: Record<string, unknown>): Record<string, unknown> {
-  const secrets = secretFieldsOf(job);
+/** Names of the fields of `job`'s class marked `secret: true` in their meta. */
+export function secretFieldsOf(job: object): ReadonlySet<string> {
+  return secretFieldsOfShape(shapeOf(job));
+}
+
+/**
+ * `values` with the secret fields of `shape`, unless absent, redacted: for the values a
+ * `JobConfigError` reports (its message reaches logs and terminals).
+ */
+export function redactShapeSecrets(shape: JobFieldShape, values: Record<string, unknown>): Record<string, unknown> {
+  const secrets = secretFieldsOfShape(shape);
   if (secrets.size === 0) return values;
   const redacted = { ...values };
   for (const key of secrets) if (redacted[key] !== undefined && redacted[key] !== null) redacted[key] = REDACTED;
   return redacted;
+}
+
+/** `values` (a job's model values) with every secret field's value, unless absent, redacted. */
+export function redactSecrets(job: object, values: Record<string, unknown>): Record<string, unknown> {
+  return redactShapeSecrets(shapeOf(job), values);
 }
 
 /**
@@ -50,4 +61,9 @@ export function redactSchemaSecrets(job: object, schema: Record<string, unknown>
     redacted[key] = { ...property, ...('default' in property ? { default: REDACTED } : {}), ...('examples' in property ? { examples: [REDACTED] } : {}) };
   }
   return { ...schema, properties: redacted };
+}
+
+/** The model shape of `job`'s class (its `static fields`). */
+function shapeOf(job: object): JobFieldShape {
+  return (job.constructor as unknown as { fields: JobFieldShape }).fields;
 }
