@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunsResponse } from '../../src/http/api-routes.js';
 import type { RunView } from '../../src/http/views.js';
-import { CliProcess, eventually, tempDir, writeModule } from './fixtures/cli-process.js';
+import { CliProcess, eventually, killAll, tempDir, writeModule } from './fixtures/cli-process.js';
 
 /** Every second, an execution that outlives the process: the lease is held when it is killed. */
 const HOLDER = `
@@ -22,14 +22,7 @@ const LEASE_TTL = '120';
 
 const running: CliProcess[] = [];
 
-afterEach(async () => {
-  for (const cli of running.splice(0)) {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) {
-      cli.child.kill('SIGKILL');
-      await cli.exited;
-    }
-  }
-});
+afterEach(() => killAll(running.splice(0)));
 
 function start(dir: string, args: readonly string[], env: Record<string, string> = {}): CliProcess {
   const cli = new CliProcess(['run', ...args, '--port', '0', '--lease-ttl', LEASE_TTL, '--poll-interval', '0.2'], dir, env);

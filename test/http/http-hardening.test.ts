@@ -47,14 +47,6 @@ async function serve(options: Parameters<typeof startHttpServer>[1] = {}): Promi
   return server.url;
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('live event clients', () => {
   it('answers 503 with Retry-After beyond maxEventClients, and admits again once one leaves', async () => {
     const url = await serve({ maxEventClients: 2 });
@@ -66,7 +58,7 @@ describe('live event clients', () => {
     expect(JSON.parse(refused.body)).toEqual({ error: 'too many live event clients (the limit is 2); poll /api/jobs instead, or retry later' });
     expect((await rawRequest(`${url}/healthz`)).status).toBe(200);
     streams[0]?.abort();
-    await until(async () => (await rawRequest(`${url}/api/events`, { headersOnly: true })).status === 200);
+    await expect.poll(async () => (await rawRequest(`${url}/api/events`, { headersOnly: true })).status).toBe(200);
     streams[1]?.abort();
   });
 
@@ -132,7 +124,7 @@ describe('secret fields and stacks', () => {
       }
     })().catch(() => undefined);
     await runner.start();
-    await until(async () => streamed.includes('event: job'));
+    await expect.poll(() => streamed.includes('event: job')).toBe(true);
     const list = await rawRequest(`${url}/api/jobs`);
     const detail = await rawRequest(`${url}/api/jobs/calls-api`);
     for (const body of [list.body, detail.body, streamed]) expect(body).not.toContain(SECRET);
@@ -145,7 +137,7 @@ describe('secret fields and stacks', () => {
   it('shows stack paths relative to the working directory', async () => {
     const url = await serve();
     await runner.start();
-    await until(async () => JSON.parse((await rawRequest(`${url}/api/jobs/calls-api/runs`)).body).runs[0]?.status === 'failed');
+    await expect.poll(async () => JSON.parse((await rawRequest(`${url}/api/jobs/calls-api/runs`)).body).runs[0]?.status).toBe('failed');
     const [run] = JSON.parse((await rawRequest(`${url}/api/jobs/calls-api/runs`)).body).runs as { error: string }[];
     expect(run?.error).toContain('Error: refused with key sk-…');
     expect(run?.error).toContain('test/http/http-hardening.test.ts:');
