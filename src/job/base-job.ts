@@ -122,8 +122,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   readonly #schedule: CronSchedule | null;
   readonly #rootLogger: JobLogger;
   #logger: JobLogger | null = null;
-  /** Bounds the failure entries: repeats counted, error text capped (see `failure-log.ts`). */
-  readonly #failureLog = new FailureLog();
+  /** Bounds the failure entries: repeats counted, error text capped (see `failure-log.ts`); made at the first failure. */
+  #failureLog: FailureLog | null = null;
   #host: JobHost | null = null;
   #wakeup: TimerEntry<BaseJob<object>> | null = null;
   /** Who runs the hooks this (re)start: the job itself, or an isolation stand-in. */
@@ -992,7 +992,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const activity = this.#recordActivity();
     activity.failures++;
     const retryIn = this.#stopRequested ? null : retryDelaySeconds(activity.failures, this.retryWait, this.retryBackoff);
-    const logged = this.#isLogged('error') && this.#failureLog.record(this.logger, phase, error, retryIn);
+    const logged = this.#isLogged('error') && (this.#failureLog ??= new FailureLog()).record(this.logger, phase, error, retryIn);
     this.#emit({ type: 'error', phase, error, retryIn });
     await this.#shutdownIfSetUp();
     if (this.#stopRequested || retryIn === null) return this.#end();
@@ -1042,7 +1042,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#releaseHeldClaim(STOPPED_BEFORE_START);
     this.#runController = null;
     this.#setState('stopped');
-    if (this.#isLogged('error')) this.#failureLog.flush(this.logger);
+    if (this.#failureLog !== null && this.#isLogged('error')) this.#failureLog.flush(this.logger);
     if (this.#isLogged('info')) this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');
     if (this.#host !== null) this.#host.detach(this).catch((error: unknown) => this.#reportHostError(error));
     const listeners = this.#stopListeners;
