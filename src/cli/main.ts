@@ -36,6 +36,7 @@ function buildProgram(): Command {
     .option('--host <host>', 'HTTP interface to bind', DEFAULT_HTTP_HOST)
     .option('--port <port>', 'HTTP port (0: any free port)', integerOption('--port', 0, 65_535), DEFAULT_HTTP_PORT)
     .addOption(new Option('--token <token>', 'bearer token enabling POST /api/jobs/:name/{trigger,pause,resume}').env('ELEANOR_TOKEN'))
+    .addOption(new Option('--owner <id>', "this runner's identity on leases and runs; the same id after a restart takes its leases back at once").env('ELEANOR_OWNER'))
     .option('--lease-ttl <seconds>', 'lease length: how soon another replica takes over', secondsOption('--lease-ttl'), RUNNER_DEFAULTS.leaseTtl)
     .option('--poll-interval <seconds>', 'wait before asking the store again', secondsOption('--poll-interval'), RUNNER_DEFAULTS.pollInterval)
     .option('--claim-ahead <seconds>', 'claim each cron tick this long before it is due', secondsOption('--claim-ahead', true), RUNNER_DEFAULTS.claimAhead)

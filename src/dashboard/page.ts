@@ -4,8 +4,14 @@
  */
 import { escapeMarkup } from './client/svg-node.js';
 
-/** URL prefix of the dashboard's static files. */
+/** URL prefix of the dashboard's static files (below the mount prefix). */
 export const ASSET_PREFIX = '/dashboard/';
+
+/**
+ * How the page refers to them: relative to the page, which is served at the mount prefix with a
+ * trailing slash (`/` or `/jobs/`), so the same page works under any prefix.
+ */
+const ASSET_HREF = `.${ASSET_PREFIX}`;
 
 /**
  * The page's Content-Security-Policy: only same-origin scripts, styles, images and
@@ -35,7 +41,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function dashboardPage(modules: readonly string[], title = 'eleanor-jobs'): string {
   const preload = modules
     .filter((name) => name !== 'main.js')
-    .map((name) => `<link rel="modulepreload" href="${ASSET_PREFIX}${escapeMarkup(name)}">`)
+    .map((name) => `<link rel="modulepreload" href="${ASSET_HREF}${escapeMarkup(name)}">`)
     .join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -44,10 +50,10 @@ export function dashboardPage(modules: readonly string[], title = 'eleanor-jobs'
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeMarkup(title)}</title>
-<link rel="icon" href="${ASSET_PREFIX}icon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="${ASSET_PREFIX}app.css">
+<link rel="icon" href="${ASSET_HREF}icon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="${ASSET_HREF}app.css">
 ${preload}
-<script type="module" src="${ASSET_PREFIX}main.js"></script>
+<script type="module" src="${ASSET_HREF}main.js"></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -58,13 +64,13 @@ ${preload}
 </header>
 <main id="main" tabindex="-1">
 <div id="view"><p class="muted">Loading jobs…</p></div>
-<noscript><p>The dashboard needs JavaScript. The same data is at <a href="/api/jobs">/api/jobs</a>.</p></noscript>
+<noscript><p>The dashboard needs JavaScript. The same data is at <a href="./api/jobs">api/jobs</a>.</p></noscript>
 </main>
 <footer>
 <span id="connection" role="status">Connecting…</span>
-<a href="/api/jobs">JSON API</a>
-<a href="/metrics">Prometheus metrics</a>
-<a href="/healthz">Health</a>
+<a href="./api/jobs">JSON API</a>
+<a href="./metrics">Prometheus metrics</a>
+<a href="./healthz">Health</a>
 </footer>
 <p id="announcer" class="announcer" role="status" aria-live="polite"></p>
 </body>

@@ -6,11 +6,13 @@
  *   job within `coalesceMs` are sent once, with the latest view.
  * - a `: heartbeat` comment every `heartbeatMs`, so proxies keep the connection open.
  *
- * A client that does not read (more than {@link MAX_BUFFERED_BYTES} waiting) is disconnected.
+ * A client that does not read (more than {@link MAX_BUFFERED_BYTES} waiting) is disconnected;
+ * beyond {@link EventStreamOptions.maxClients} clients, new ones are answered 503. `HEAD` gets
+ * the stream's headers and no stream.
  */
 import type { ServerResponse } from 'node:http';
 import type { JobRunner } from '../runner/job-runner.js';
-import type { HttpRoute, RouteContext } from './http-route.js';
+import { HttpError, type HttpRoute, type RouteContext } from './http-route.js';
 import type { RunRecord } from '../store/job-store.js';
 import { jobView, runView, type JobView, type RunView } from './views.js';
 
@@ -23,13 +25,26 @@ export interface EventStreamOptions {
   readonly heartbeatMs?: number;
   /** Milliseconds over which changes of one job are merged into one `job` event. Default 100. */
   readonly coalesceMs?: number;
+  /** Most clients at once; more are answered 503 with `Retry-After`. Default: no limit. */
+  readonly maxClients?: number;
 }
+
+/** Seconds a refused client is told to wait (the dashboard polls the JSON API meanwhile). */
+const RETRY_AFTER_SECONDS = 30;
+
+const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+} as const;
 
 /** The server-sent event hub of one HTTP server. */
 export class EventStream {
   readonly #runner: JobRunner;
   readonly #clients = new Set<ServerResponse>();
   readonly #coalesceMs: number;
+  readonly #maxClients: number;
   readonly #changedJobs = new Set<string>();
   readonly #unsubscribe: (() => void)[];
   readonly #heartbeat: NodeJS.Timeout;
@@ -42,6 +57,7 @@ export class EventStream {
   constructor(runner: JobRunner, options: EventStreamOptions = {}) {
     this.#runner = runner;
     this.#coalesceMs = options.coalesceMs ?? 100;
+    this.#maxClients = options.maxClients ?? Number.POSITIVE_INFINITY;
     this.#unsubscribe = [
       runner.on('run:start', ({ run }) => this.#sendRun(run)),
       runner.on('run:end', ({ job, run }) => {
@@ -74,12 +90,15 @@ export class EventStream {
   }
 
   #open({ request, response }: RouteContext): undefined {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    if (request.method === 'HEAD') {
+      response.writeHead(200, STREAM_HEADERS);
+      response.end();
+      return undefined;
+    }
+    if (this.#clients.size >= this.#maxClients) {
+      throw new HttpError(503, `too many live event clients (the limit is ${this.#maxClients}); poll /api/jobs instead, or retry later`, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    }
+    response.writeHead(200, STREAM_HEADERS);
     response.write('retry: 2000\n: connected\n\n');
     this.#clients.add(response);
     request.socket.setNoDelay(true);

@@ -1,6 +1,7 @@
 /**
  * Matches a request's method and path against a route table: 404 when no route has the
- * path, 405 (with `Allow`) when routes have it for other methods.
+ * path, 405 (with `Allow`) when routes have it for other methods. `HEAD` is answered by the
+ * `GET` route of the path (node sends its headers without the body).
  */
 import { HttpError, type HttpMethod, type HttpRoute } from './http-route.js';
 
@@ -33,12 +34,14 @@ export class Router {
    */
   match(method: string, pathname: string): RouteMatch {
     const parts = pathname.split('/').slice(1);
-    const allowed = new Set<HttpMethod>();
+    const allowed = new Set<HttpMethod | 'HEAD'>();
+    const wanted = method === 'HEAD' ? 'GET' : method;
     for (const compiled of this.#routes) {
       const params = matchPath(compiled, parts);
       if (params === null) continue;
-      if (compiled.route.method === method) return { route: compiled.route, params };
+      if (compiled.route.method === wanted) return { route: compiled.route, params };
       allowed.add(compiled.route.method);
+      if (compiled.route.method === 'GET') allowed.add('HEAD');
     }
     if (allowed.size === 0) throw new HttpError(404, `no route for ${pathname}`);
     const allow = [...allowed].join(', ');

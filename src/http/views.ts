@@ -5,10 +5,14 @@
 import type { BaseJob } from '../job/base-job.js';
 import type { JobState } from '../job/job-state.js';
 import type { RecentRuns } from '../runner/recent-runs.js';
+import { redactSchemaSecrets, redactSecrets } from '../job/secret-fields.js';
 import { describeCron } from '../schedule/describe-cron.js';
 import type { RunRecord } from '../store/job-store.js';
 
-/** One run row as the API shows it: the stored record plus two derived durations. */
+/**
+ * One run row as the API shows it: the stored record plus two derived durations. Paths under
+ * the working directory in `error` (its stack) are shown relative to it.
+ */
 export interface RunView extends RunRecord {
   /** `endedAt - startedAt`, or `null` while running and for missed/skipped ticks. */
   readonly durationMs: number | null;
@@ -40,7 +44,7 @@ export interface JobView {
   readonly missedTicks: number;
   /** Cron ticks skipped (misfire `skip`) since the job was created. */
   readonly skippedTicks: number;
-  /** The job's data model values (`job.toJSON()`). */
+  /** The job's data model values (`job.toJSON()`), fields marked `secret` shown as `[redacted]`. */
   readonly model: Record<string, unknown>;
 }
 
@@ -53,6 +57,7 @@ export interface JobDetailView extends JobView {
 export function runView(run: RunRecord): RunView {
   return {
     ...run,
+    error: run.error === null ? null : relativeToWorkingDirectory(run.error),
     durationMs: run.startedAt !== null && run.endedAt !== null ? Math.max(0, run.endedAt - run.startedAt) : null,
     latenessMs: run.tickAt !== null && run.startedAt !== null ? Math.max(0, run.startedAt - run.tickAt) : null,
   };
@@ -90,12 +95,22 @@ export function jobView(job: BaseJob, recent: RecentRuns, now: number = Date.now
     failures24h: recent.failures24h(job.name, now),
     missedTicks: job.missedTicks,
     skippedTicks: job.skippedTicks,
-    model: job.toJSON(),
+    model: redactSecrets(job, job.toJSON()),
   };
 }
 
-/** The JSON Schema of the job's class (`static jsonSchema()`), or `null` if it has none. */
+/**
+ * The JSON Schema of the job's class (`static jsonSchema()`), or `null` if it has none; the
+ * defaults of secret fields redacted.
+ */
 export function jobSchema(job: BaseJob): Record<string, unknown> | null {
   const jobClass = job.constructor as { jsonSchema?: () => Record<string, unknown> };
-  return typeof jobClass.jsonSchema === 'function' ? jobClass.jsonSchema() : null;
+  return typeof jobClass.jsonSchema === 'function' ? redactSchemaSecrets(job, jobClass.jsonSchema()) : null;
+}
+
+/** `text` with `file://<cwd>/` and `<cwd>/` removed, so stack frames name paths relative to it. */
+function relativeToWorkingDirectory(text: string): string {
+  const cwd = process.cwd();
+  if (cwd === '/' || !text.includes(cwd)) return text;
+  return text.split(`file://${cwd}/`).join('').split(`${cwd}/`).join('');
 }

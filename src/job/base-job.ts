@@ -22,6 +22,7 @@ import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { baseJobFields, type BaseJobConfig, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job-fields.js';
 import { JobActivity } from './job-activity.js';
 import { checkTriggerFields, isLogger } from './job-config-rules.js';
+import { FailureLog } from './failure-log.js';
 import { toError } from '../errors/to-error.js';
 import type { JobHooks } from './job-hooks.js';
 import { getDefaultLogger, type JobLogLevel, type JobLogger } from './job-logger.js';
@@ -121,6 +122,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   readonly #schedule: CronSchedule | null;
   readonly #rootLogger: JobLogger;
   #logger: JobLogger | null = null;
+  /** Bounds the failure entries: repeats counted, error text capped (see `failure-log.ts`); made at the first failure. */
+  #failureLog: FailureLog | null = null;
   #host: JobHost | null = null;
   #wakeup: TimerEntry<BaseJob<object>> | null = null;
   /** Who runs the hooks this (re)start: the job itself, or an isolation stand-in. */
@@ -989,11 +992,11 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const activity = this.#recordActivity();
     activity.failures++;
     const retryIn = this.#stopRequested ? null : retryDelaySeconds(activity.failures, this.retryWait, this.retryBackoff);
-    this.#log('error', { event: 'error', phase, err: error, retryIn }, `job ${phase} failed: ${error.message}`);
+    const logged = this.#isLogged('error') && (this.#failureLog ??= new FailureLog()).record(this.logger, phase, error, retryIn);
     this.#emit({ type: 'error', phase, error, retryIn });
     await this.#shutdownIfSetUp();
     if (this.#stopRequested || retryIn === null) return this.#end();
-    this.#log('info', { event: 'retry-wait', retryIn }, `restarting in ${retryIn} s`);
+    if (logged) this.#log('info', { event: 'retry-wait', retryIn }, `restarting in ${retryIn} s`);
     this.#restartIn(retryIn * SECOND);
   }
 
@@ -1039,6 +1042,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     this.#releaseHeldClaim(STOPPED_BEFORE_START);
     this.#runController = null;
     this.#setState('stopped');
+    if (this.#failureLog !== null && this.#isLogged('error')) this.#failureLog.flush(this.logger);
     if (this.#isLogged('info')) this.#log('info', { event: 'stop', triggerCount: this.#triggerCount }, 'job stopped');
     if (this.#host !== null) this.#host.detach(this).catch((error: unknown) => this.#reportHostError(error));
     const listeners = this.#stopListeners;

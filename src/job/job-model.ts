@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { JobConfigError, type ConfigIssue } from '../errors/job-config-error.js';
 import type { JobFieldShape } from './job-fields.js';
+import { redactShapeSecrets } from './secret-fields.js';
 
 /** Instance slot holding a job's validated field values. */
 export const MODEL_VALUES: unique symbol = Symbol('eleanor-jobs.modelValues');
@@ -93,7 +94,7 @@ function installAccessors(modelClass: ModelClass, definition: ModelDefinition): 
       set(this: ModelHolder, value: unknown) {
         if (isFrozen) throw new TypeError(`Field "${key}" is frozen and cannot be assigned`);
         const result = fieldSchema.safeParse(value);
-        if (!result.success) throw new JobConfigError(`${modelClass.name}.${key}`, configIssuesFrom(result.error, { [key]: value }, [], [key]));
+        if (!result.success) throw new JobConfigError(`${modelClass.name}.${key}`, configIssuesFrom(result.error, redactShapeSecrets(definition.shape, { [key]: value }), [], [key]));
         this[MODEL_VALUES][key] = result.data;
       },
     });
@@ -126,7 +127,8 @@ export function validateModel(
   }
   const result = definition.schema.safeParse(config);
   const values = result.success ? (result.data as Record<string, unknown>) : validFields(definition, config as Record<string, unknown>, result.error);
-  const issues = [...(result.success ? [] : configIssuesFrom(result.error, config as Record<string, unknown>, definition.keys)), ...crossFieldRules(values)];
+  const shownConfig = redactShapeSecrets(definition.shape, config as Record<string, unknown>);
+  const issues = [...(result.success ? [] : configIssuesFrom(result.error, shownConfig, definition.keys)), ...crossFieldRules(values)];
   if (issues.length > 0) throw new JobConfigError(subject, issues);
   const stored = Object.create(definition.defaults) as Record<string, unknown>;
   for (const key of definition.keys) {

@@ -35,6 +35,7 @@ import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease,
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
 import { LeaseLostError } from './lease-lost-error.js';
+import { LeaseWaitNotice } from './lease-wait-notice.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
@@ -140,6 +141,7 @@ export class StoreHost implements JobHost {
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
   readonly #finishes: CallBatcher<RunFinish, boolean>;
   readonly #releases: CallBatcher<LeaseRelease, undefined>;
+  readonly #leaseWait: LeaseWaitNotice;
   #closed = false;
   /** When the host last let the event loop turn (performance.now()). */
   #sliceStart = 0;
@@ -155,6 +157,7 @@ export class StoreHost implements JobHost {
     this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
     this.#events = options.events;
     this.#logger = options.logger;
+    this.#leaseWait = new LeaseWaitNotice(options.store, options.logger);
     const store = options.store;
     // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
     const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
@@ -200,10 +203,12 @@ export class StoreHost implements JobHost {
     slot.claimInDoubt = false;
     if (typeof answer === 'string') {
       // Taken: another replica has the tick. Busy: another owner's live lease; ask again.
+      if (answer === 'busy') this.#leaseWait.refused(job.name);
       this.#dropLease(slot);
       return request.tickAt === null || answer === 'taken' ? null : 'busy';
     }
     const claim = answer;
+    this.#leaseWait.granted(job.name);
     if (unexecuted !== null) this.#countWrite(slot);
     this.#holdLease(slot, claim.fence, sentAt);
     const controller = request.controller;

@@ -252,7 +252,8 @@ export interface JobStore {
    * Mark as `interrupted` every `running` run that can no longer finish: those owned by
    * `owner` (a restarted process; call it at start, never while that owner runs jobs) and
    * those whose owner no longer holds the job's live lease (it expired, was released or was
-   * taken over). Returns how many.
+   * taken over). Returns how many. The owner's live leases stay its own: a restarted process
+   * with the same owner claims under them at once, with the same fence.
    */
   interruptStaleRuns(owner: string): Promise<number>;
   /** Runs matching the query, newest first. */

@@ -55,11 +55,11 @@ describe('dashboard routes', () => {
     expect(csp).not.toContain('unsafe');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await response.text();
-    expect(html).toContain('<script type="module" src="/dashboard/main.js"></script>');
+    expect(html).toContain('<script type="module" src="./dashboard/main.js"></script>');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     expect(html).toMatch(/<main id="main"/);
-    expect(html).toContain('<link rel="modulepreload" href="/dashboard/timeline.js">');
+    expect(html).toContain('<link rel="modulepreload" href="./dashboard/timeline.js">');
   });
 
   it('serves the modules, the style sheet and the icon, and nothing else under /dashboard/', async () => {

@@ -4,8 +4,13 @@
  * `artifacts/screenshots/` (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dashboardRoutes } from '../../src/dashboard/dashboard-routes.js';
+import { createRequestHandler } from '../../src/http/request-handler.js';
 import { HOSTILE_NAME, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -225,6 +230,30 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => manual.locator('td[data-label="Triggers"]').textContent(), { timeout: 12_000 }).toBe(String(before + 1));
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Pause: manual-export');
     problems.length = 0;
+  });
+
+  it('works mounted under a path prefix in an Express app: jobs, live events, job pages, links', async () => {
+    const handler = createRequestHandler(fixture.runner, { prefix: '/ops/jobs', routes: dashboardRoutes() });
+    const app = express();
+    app.use('/ops/jobs', handler);
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ops/jobs`;
+      await openOverview(base);
+      expect(await page.getByRole('link', { name: 'JSON API' }).evaluate((link) => (link as HTMLAnchorElement).href)).toBe(`${base}/api/jobs`);
+      await row('flaky-upstream').locator('th.job-name a').click();
+      await expect.poll(() => page.locator('table.history tbody tr[data-run-id]').count()).toBeGreaterThan(30);
+      expect(page.url()).toBe(`${base}/#/jobs/flaky-upstream`);
+      // Without the trailing slash, the prefix redirects to the page.
+      await page.goto(base);
+      expect(page.url()).toBe(`${base}/`);
+      await expect.poll(() => page.locator('#connection').textContent()).toBe('Live');
+    } finally {
+      handler.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('works on a narrow screen: one card per job', async () => {

@@ -160,8 +160,8 @@ describe('JSON API', () => {
       expect(await get(`${url}${path}`), path).toEqual(expect.objectContaining({ status, body: { error } }));
     }
     const wrongMethod = await post(`${url}/api/jobs`);
-    expect(wrongMethod).toMatchObject({ status: 405, body: { error: 'POST is not allowed on /api/jobs; use GET' } });
-    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect(wrongMethod).toMatchObject({ status: 405, body: { error: 'POST is not allowed on /api/jobs; use GET, HEAD' } });
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
   });
 });
 

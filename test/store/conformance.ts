@@ -593,6 +593,21 @@ export function describeStoreConformance(
         expect((await store.listRuns({ job: 'theirs' }))[0]?.status).toBe('running');
       });
 
+      it('lets a restarted owner take back its live leases at once after marking its dead runs', async () => {
+        const dead = await claimed(claimOf({ tickAt: tick(1), owner: 'me' }));
+        const fence = await store.acquireLease('sampler', 'me', LONG_LEASE_MS);
+        expect(await store.interruptStaleRuns('me')).toBe(1);
+        const next = await claimed(claimOf({ tickAt: tick(2), owner: 'me' }));
+        expect(next.trigger).toBe(2);
+        expect(await store.acquireLease('sampler', 'me', LONG_LEASE_MS)).toBe(fence);
+        expect(await store.claimRun(claimOf({ tickAt: tick(3), owner: 'other' }))).toBeNull();
+        expect(await store.finishRun(dead.runId, { status: 'ok', endedAt: time.clock.now(), error: null })).toBe(false);
+        expect((await runsOf()).map((r) => [r.id, r.status])).toEqual([
+          [next.runId, 'running'],
+          [dead.runId, 'interrupted'],
+        ]);
+      });
+
       it('marks runs whose lease expired', async () => {
         await claimed(claimOf({ job: 'job', owner: 'them', leaseMs: time.unit }));
         await claimed(claimOf({ job: 'live', owner: 'them', leaseMs: LONG_LEASE_MS }));

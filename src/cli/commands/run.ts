@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly port: number;
   /** `--token` or `ELEANOR_TOKEN`; enables the mutating API routes. */
   readonly token?: string | undefined;
+  /** `--owner` or `ELEANOR_OWNER`: the runner's identity; empty or absent: a fresh one per start. */
+  readonly owner?: string | undefined;
   /** Seconds. */
   readonly leaseTtl: number;
   /** Seconds. */
@@ -47,6 +49,7 @@ export async function runCommand(files: readonly string[], options: RunOptions):
   const runner = new JobRunner({
     store,
     logger,
+    ...(options.owner === undefined || options.owner === '' ? {} : { owner: options.owner }),
     leaseTtl: options.leaseTtl,
     pollInterval: options.pollInterval,
     claimAhead: options.claimAhead,

@@ -20,9 +20,12 @@ export class ApiError extends Error {
   }
 }
 
-/** The API path of a job (its name percent-encoded as one path segment). */
+/**
+ * The API path of a job (its name percent-encoded as one path segment), relative to the page, so
+ * that the dashboard works under whatever path prefix it is mounted at.
+ */
 export function jobPath(name: string): string {
-  return `/api/jobs/${encodeURIComponent(name)}`;
+  return `api/jobs/${encodeURIComponent(name)}`;
 }
 
 /** GETs a JSON document. */

@@ -55,7 +55,7 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): 
 
   const open = (): void => {
     handlers.onStatus(lostConnection ? 'reconnecting' : 'connecting');
-    const events = new EventSource('/api/events');
+    const events = new EventSource('api/events') // relative to the page: works under a mount prefix;
     source = events;
     events.addEventListener('open', () => {
       stopPolling();

@@ -53,7 +53,7 @@ export class DashboardState {
   /** Loads `/api/jobs`. */
   async loadJobs(): Promise<void> {
     const sent = Date.now();
-    const body = await getJson<JobsResponse>('/api/jobs');
+    const body = await getJson<JobsResponse>('api/jobs');
     this.#offset = body.now - (sent + Date.now()) / 2;
     this.actionsEnabled = body.actionsEnabled;
     this.runner = body.runner;
@@ -69,7 +69,7 @@ export class DashboardState {
    */
   async loadRuns(): Promise<void> {
     const since = Math.floor(this.now() - WINDOWS[this.window]);
-    const all = await getJson<RunsResponse>(`/api/runs?since=${since}&limit=${PAGE_LIMIT}`);
+    const all = await getJson<RunsResponse>(`api/runs?since=${since}&limit=${PAGE_LIMIT}`);
     this.loadedSince.clear();
     let runs = all.runs;
     if (runs.length >= PAGE_LIMIT) {
