@@ -23,18 +23,24 @@ export interface JobLogger {
   isLevelEnabled?(level: string): boolean;
 }
 
-let defaultLogger: JobLogger | null = null;
+/**
+ * Where the default logger is kept: on `globalThis` under a registered symbol, so that every
+ * copy of eleanor-jobs in the process shares it (the CLI's, and the one a job module compiled
+ * to CommonJS loads; a global CLI and a local library).
+ */
+const DEFAULT_LOGGER = Symbol.for('eleanor-jobs.defaultLogger');
+const shared = globalThis as { [DEFAULT_LOGGER]?: JobLogger };
 
 /**
  * The process-wide default logger: pino writing JSON to stdout at the level named by
  * `LOG_LEVEL` (default `info`). Created on first use.
  */
 export function getDefaultLogger(): JobLogger {
-  defaultLogger ??= pino({ name: 'eleanor-jobs', level: process.env.LOG_LEVEL ?? 'info' });
-  return defaultLogger;
+  shared[DEFAULT_LOGGER] ??= pino({ name: 'eleanor-jobs', level: process.env.LOG_LEVEL ?? 'info' });
+  return shared[DEFAULT_LOGGER];
 }
 
 /** Replaces the default logger for every job created without a `logger` option afterwards. */
 export function setDefaultLogger(logger: JobLogger): void {
-  defaultLogger = logger;
+  shared[DEFAULT_LOGGER] = logger;
 }
