@@ -76,3 +76,5 @@ export type { ActionResponse, JobsResponse, RunsResponse } from './http/api-rout
 export { JobThreadError, type ThreadFailure } from './isolation/job-thread-error.js';
 export type { ThreadJobClass } from './isolation/job-class-location.js';
 export { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.js';
+/** zod's schema builder, the one `fields` are written with (`import { z } from 'eleanor-jobs'`: no second install). */
+export { z } from 'zod';
