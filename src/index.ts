@@ -61,7 +61,7 @@ export type {
   UnexecutedTickStatus,
 } from './store/job-store.js';
 export { JobRunner, FORCED_EXIT_CODE, type RunnerState, type RunnerStatus, type StopOptions, type StopReport } from './runner/job-runner.js';
-export { RUNNER_DEFAULTS, type JobRunnerOptions } from './runner/runner-options.js';
+export { RUNNER_DEFAULTS, type JobRunnerOptions, type RunnerMetricsSettings } from './runner/runner-options.js';
 export type { RunnerEventMap, RunnerEventName, RunnerStartEvent, RunnerStopEvent, JobStateEvent, JobErrorEvent, RunStartEvent, RunEndEvent, TickUnexecutedEvent } from './runner/runner-events.js';
 export { TypedEmitter, type Listener, type ListenerErrorHandler } from './runner/typed-emitter.js';
 export { StoreHost, DEFAULT_PRUNE_EVERY, type StoreHostOptions } from './runner/store-host.js';

@@ -49,6 +49,7 @@ function buildProgram(): Command {
     .option('--claim-ahead <seconds>', 'claim each cron tick this long before it is due', secondsOption('--claim-ahead', true), RUNNER_DEFAULTS.claimAhead)
     .option('--shutdown-timeout <seconds>', 'how long a stop waits for jobs', secondsOption('--shutdown-timeout', true), RUNNER_DEFAULTS.shutdownTimeout)
     .option('--retention <runs>', 'runs kept per job', integerOption('--retention', 1, Number.MAX_SAFE_INTEGER), RUNNER_DEFAULTS.retention)
+    .option('--process-metrics', 'also serve process and Node.js runtime metrics (CPU, memory, event loop, GC) on /metrics')
     .addOption(new Option('--log-format <format>', `${LOG_FORMATS.join(' or ')} (default: pretty on a terminal, else json)`).argParser(logFormatOption))
     .action((files: string[], options: Omit<RunOptions, 'store'> & { store?: string }) => {
       checkLogLevel(process.env.LOG_LEVEL);

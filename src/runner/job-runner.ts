@@ -113,7 +113,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       events: this,
       logger,
     });
-    this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values() });
+    this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values(), ...options.metrics });
     this.on('run:start', (event) => {
       this.metrics.onRunStart(event);
       this.recentRuns.record(event.run);

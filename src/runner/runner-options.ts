@@ -1,6 +1,7 @@
 /**
  * The options of `JobRunner`, their defaults and their validation.
  */
+import type { Registry } from 'prom-client';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { describeValue } from './describe-value.js';
@@ -29,6 +30,16 @@ export interface JobRunnerOptions {
   readonly handleSignals?: boolean;
   /** Seconds a signal-initiated stop waits for jobs before exiting non-zero. Default 30. */
   readonly shutdownTimeout?: number;
+  /** Where the Prometheus metrics go; see {@link RunnerMetricsSettings}. Default: a registry of the runner's own. */
+  readonly metrics?: RunnerMetricsSettings;
+}
+
+/** The `metrics` option of `JobRunner`. */
+export interface RunnerMetricsSettings {
+  /** Register on this prom-client `Registry` (e.g. the application's) instead of a new one. */
+  readonly registry?: Registry;
+  /** Also collect prom-client's default process and runtime metrics there. Default `false`. */
+  readonly defaultMetrics?: boolean;
 }
 
 /** Defaults of {@link JobRunnerOptions}. */
@@ -70,6 +81,7 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
   if (options.owner !== undefined && (typeof options.owner !== 'string' || options.owner.trim() === '')) {
     throw new TypeError(`JobRunner option "owner" must be a non-empty string, got ${describeValue(options.owner)}`);
   }
+  checkMetricsSettings(options.metrics);
   if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
     throw new TypeError(`JobRunner option "handleSignals" must be a boolean, got ${describeValue(options.handleSignals)}`);
   }
@@ -101,6 +113,17 @@ function positiveInteger(name: string, value: unknown): number {
     throw new RangeError(`JobRunner option "${name}" must be an integer >= 1, got ${describeValue(value)}`);
   }
   return value;
+}
+
+function checkMetricsSettings(metrics: RunnerMetricsSettings | undefined): void {
+  if (metrics === undefined) return;
+  if (typeof metrics !== 'object' || metrics === null) throw new TypeError(`JobRunner option "metrics" must be an object, got ${describeValue(metrics)}`);
+  if (metrics.registry !== undefined && !hasMethods(metrics.registry, ['registerMetric', 'getSingleMetric', 'metrics'])) {
+    throw new TypeError(`JobRunner option "metrics.registry" must be a prom-client Registry, got ${describeValue(metrics.registry)}`);
+  }
+  if (metrics.defaultMetrics !== undefined && typeof metrics.defaultMetrics !== 'boolean') {
+    throw new TypeError(`JobRunner option "metrics.defaultMetrics" must be a boolean, got ${describeValue(metrics.defaultMetrics)}`);
+  }
 }
 
 function hasMethods(value: unknown, methods: readonly string[]): boolean {

@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Seconds. */
   readonly shutdownTimeout: number;
   readonly retention: number;
+  /** `--process-metrics`: also serve prom-client's default process and runtime metrics. */
+  readonly processMetrics?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function runCommand(files: readonly string[], options: RunOptions):
     claimAhead: options.claimAhead,
     shutdownTimeout: options.shutdownTimeout,
     retention: options.retention,
+    metrics: { defaultMetrics: options.processMetrics === true },
     handleSignals: true,
   });
   runner.add(...jobs.map((entry) => entry.job));
