@@ -30,6 +30,12 @@ export interface JobRunnerOptions {
   readonly handleSignals?: boolean;
   /** Seconds a signal-initiated stop waits for jobs before exiting non-zero. Default 30. */
   readonly shutdownTimeout?: number;
+  /**
+   * A span per run, active inside `execute`, when `@opentelemetry/api` is installed (an
+   * optional peer dependency; it does nothing until the application registers an SDK).
+   * Default `true`.
+   */
+  readonly tracing?: boolean;
   /** Where the Prometheus metrics go; see {@link RunnerMetricsSettings}. Default: a registry of the runner's own. */
   readonly metrics?: RunnerMetricsSettings;
 }
@@ -50,6 +56,7 @@ export const RUNNER_DEFAULTS = {
   retention: 1000,
   handleSignals: false,
   shutdownTimeout: 30,
+  tracing: true,
 } as const;
 
 /** The options after defaults and validation (the store and logger are resolved by the runner). */
@@ -61,6 +68,7 @@ export interface CheckedRunnerOptions {
   readonly retention: number;
   readonly handleSignals: boolean;
   readonly shutdownTimeout: number;
+  readonly tracing: boolean;
 }
 
 const STORE_METHODS = ['open', 'close', 'ping', 'loadState', 'claimRuns', 'finishRuns', 'releaseLeases', 'listRuns', 'prune', 'interruptStaleRuns'] as const;
@@ -82,6 +90,9 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
     throw new TypeError(`JobRunner option "owner" must be a non-empty string, got ${describeValue(options.owner)}`);
   }
   checkMetricsSettings(options.metrics);
+  if (options.tracing !== undefined && typeof options.tracing !== 'boolean') {
+    throw new TypeError(`JobRunner option "tracing" must be a boolean, got ${describeValue(options.tracing)}`);
+  }
   if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
     throw new TypeError(`JobRunner option "handleSignals" must be a boolean, got ${describeValue(options.handleSignals)}`);
   }
@@ -93,6 +104,7 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
     retention: positiveInteger('retention', options.retention ?? RUNNER_DEFAULTS.retention),
     handleSignals: options.handleSignals ?? RUNNER_DEFAULTS.handleSignals,
     shutdownTimeout: checkSeconds('JobRunner option "shutdownTimeout"', options.shutdownTimeout ?? RUNNER_DEFAULTS.shutdownTimeout, true),
+    tracing: options.tracing ?? RUNNER_DEFAULTS.tracing,
   };
 }
 
