@@ -58,6 +58,7 @@ async function request<T>(options: ServiceOptions, method: 'GET' | 'POST', path:
 }
 
 function serviceUrl(raw: string): URL {
+  if (raw.trim() === '') throw new CliError("--url (or ELEANOR_URL) is required: the service's base URL, such as http://127.0.0.1:8321");
   let url: URL;
   try {
     url = new URL(raw);

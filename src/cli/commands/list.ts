@@ -24,8 +24,9 @@ export interface ListOptions extends Partial<ServiceOptions> {
  * @throws CliError for files and `--url` both or neither, a bad file, or a service that cannot be asked
  */
 export async function listCommand(files: readonly string[], options: ListOptions, now: Date = new Date()): Promise<string> {
-  if ((files.length === 0) === (options.url === undefined)) throw new CliError('list needs job files or --url <service URL> (one of the two)');
-  if (options.url !== undefined) return listService({ ...options, url: options.url });
+  const url = options.url === '' ? undefined : options.url;
+  if ((files.length === 0) === (url === undefined)) throw new CliError('list needs job files or --url <service URL> (one of the two)');
+  if (url !== undefined) return listService({ ...options, url });
   const jobs = await loadJobs(files);
   const summaries = jobs.map((entry) => summarize(entry, now));
   if (options.json === true) return toJson(summaries);
