@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
-import type { JobLogger } from '../job/job-logger.js';
+import { logLevelFromEnv, type JobLogger } from '../job/job-logger.js';
 import { CliError } from './cli-error.js';
 import { visible } from './visible-text.js';
 
@@ -15,27 +15,12 @@ export const LOG_FORMATS = ['pretty', 'json'] as const;
 /** A value of `--log-format`. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** The levels `LOG_LEVEL` accepts (pino's), most severe first. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 /** Options of {@link createCliLogger}. */
 export interface CliLoggerOptions {
   /** Output format. Default: `pretty` when stdout is a terminal, else `json`. */
   readonly format?: LogFormat | undefined;
   /** Minimum level. Default: `LOG_LEVEL`, else `info`. */
   readonly level?: string | undefined;
-}
-
-/**
- * The log level named by `raw` (`LOG_LEVEL`), case-insensitive.
- *
- * @throws CliError listing the valid levels
- */
-export function checkLogLevel(raw: string | undefined): string {
-  if (raw === undefined || raw.trim() === '') return 'info';
-  const level = raw.trim().toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new CliError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(visible(raw))}`);
-  return level;
 }
 
 /**
@@ -52,10 +37,10 @@ export function logFormatOption(raw: string): LogFormat {
 /**
  * A pino logger for the CLI; see the module documentation.
  *
- * @throws CliError for an invalid level (see {@link checkLogLevel})
+ * @throws RangeError for an invalid level, listing the valid ones (see `logLevelFromEnv`)
  */
 export function createCliLogger(options: CliLoggerOptions = {}): JobLogger {
-  const level = checkLogLevel(options.level ?? process.env.LOG_LEVEL);
+  const level = logLevelFromEnv(options.level ?? process.env.LOG_LEVEL);
   const base = { name: 'eleanor-jobs' };
   if ((options.format ?? (process.stdout.isTTY === true ? 'pretty' : 'json')) === 'pretty') {
     return pino(

@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from '../http/http-server.js';
 import { RUNNER_DEFAULTS } from '../runner/runner-options.js';
 import { oneLine } from './cli-error.js';
-import { checkLogLevel, LOG_FORMATS, logFormatOption } from './cli-logger.js';
+import { LOG_FORMATS, logFormatOption } from './cli-logger.js';
 import { controlCommand } from './commands/control.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
@@ -51,10 +51,7 @@ function buildProgram(): Command {
     .option('--retention <runs>', 'runs kept per job', integerOption('--retention', 1, Number.MAX_SAFE_INTEGER), RUNNER_DEFAULTS.retention)
     .option('--process-metrics', 'also serve process and Node.js runtime metrics (CPU, memory, event loop, GC) on /metrics')
     .addOption(new Option('--log-format <format>', `${LOG_FORMATS.join(' or ')} (default: pretty on a terminal, else json)`).argParser(logFormatOption))
-    .action((files: string[], options: Omit<RunOptions, 'store'> & { store?: string }) => {
-      checkLogLevel(process.env.LOG_LEVEL);
-      return runCommand(files, { ...options, store: storeSetting(options.store) });
-    });
+    .action((files: string[], options: Omit<RunOptions, 'store'> & { store?: string }) => runCommand(files, { ...options, store: storeSetting(options.store) }));
 
   program
     .command('next')

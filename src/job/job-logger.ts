@@ -23,6 +23,21 @@ export interface JobLogger {
   isLevelEnabled?(level: string): boolean;
 }
 
+/** The levels `LOG_LEVEL` accepts (pino's), most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The level `LOG_LEVEL` names (case-insensitive; unset or empty: `info`).
+ *
+ * @throws RangeError listing the valid levels
+ */
+export function logLevelFromEnv(raw: string | undefined = process.env.LOG_LEVEL): string {
+  if (raw === undefined || raw.trim() === '') return 'info';
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new RangeError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(raw)}`);
+  return level;
+}
+
 /**
  * Where the default logger is kept: on `globalThis` under a registered symbol, so that every
  * copy of eleanor-jobs in the process shares it (the CLI's, and the one a job module compiled
@@ -34,9 +49,11 @@ const shared = globalThis as { [DEFAULT_LOGGER]?: JobLogger };
 /**
  * The process-wide default logger: pino writing JSON to stdout at the level named by
  * `LOG_LEVEL` (default `info`). Created on first use.
+ *
+ * @throws RangeError naming the valid levels when `LOG_LEVEL` is not one
  */
 export function getDefaultLogger(): JobLogger {
-  shared[DEFAULT_LOGGER] ??= pino({ name: 'eleanor-jobs', level: process.env.LOG_LEVEL ?? 'info' });
+  shared[DEFAULT_LOGGER] ??= pino({ name: 'eleanor-jobs', level: logLevelFromEnv() });
   return shared[DEFAULT_LOGGER];
 }
 

@@ -162,6 +162,19 @@ describe('logging options', () => {
     );
   });
 
+  it('--log-format pretty shows control characters in messages escaped', async () => {
+    const loud = writeModule(dir, 'loud.ts', `class Loud extends BaseJob { execute() { this.logger.info('clear\\x1b[2J title\\x1b]0;pwned\\x07 done'); } }\nexport const loud = new Loud({ name: 'loud', interval: 3600, triggerOnStart: true });`);
+    const service = new CliProcess(['run', loud, '--port', '0', '--store', 'memory', '--log-format', 'pretty'], dir);
+    const deadline = Date.now() + 20_000;
+    while (!service.stdout.includes(' done') && Date.now() < deadline && service.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    service.child.kill('SIGTERM');
+    const result = await service.exited;
+    expect(result.stdout).toContain('loud: clear\\e[2J title\\e]0;pwned\\x07 done');
+    // eslint-disable-next-line no-control-regex -- no escape sequence at all: not a terminal, so no colours either
+    expect(result.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(result.stdout).not.toMatch(/^\{/m);
+  });
+
   it('refuses an unknown --log-format', async () => {
     expect(failure(await cli(['run', join(dir, 'good.ts'), '--log-format', 'xml'], dir))).toBe('eleanor-jobs: --log-format must be one of pretty, json; got "xml"');
   });
