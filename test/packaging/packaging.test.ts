@@ -152,4 +152,11 @@ describe.each([
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('eleanor-jobs: The PostgreSQL store needs the package "pg", an optional peer dependency of eleanor-jobs: run `npm install pg`.');
   });
+
+  it.runIf(type === 'module')('does not load tsx for JavaScript job files (runs last: removes tsx)', async () => {
+    rmSync(join(project, 'node_modules/tsx'), { recursive: true });
+    const result = await cli(['validate', 'jobs.js']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('1 job(s) valid');
+  });
 });
