@@ -114,14 +114,18 @@ async function loadFile(file: string): Promise<LoadedJob[]> {
 }
 
 /**
- * The exports of an imported module. A file compiled to CommonJS (TypeScript or `import`
- * syntax in a CommonJS package) comes back as `{ default: module.exports }`, with
- * `module.exports` marked `__esModule`: its own properties are the file's exports.
+ * The exports of an imported module. A CommonJS module (written so, or compiled to it by tsx:
+ * TypeScript or `import` syntax in a CommonJS package) comes back as `{ default:
+ * module.exports, ...what Node could detect }`: a plain object as `default` stands for its own
+ * properties, which are the file's exports (so does `export default { a, b }`).
  */
 function moduleExports(namespace: Record<string, unknown>): Record<string, unknown> {
   const fallback = namespace.default;
-  if (typeof fallback !== 'object' || fallback === null || (fallback as { __esModule?: unknown }).__esModule !== true) return namespace;
-  return { ...(fallback as Record<string, unknown>) };
+  if (typeof fallback !== 'object' || fallback === null || Array.isArray(fallback)) return namespace;
+  const prototype: unknown = Object.getPrototypeOf(fallback);
+  if (prototype !== Object.prototype && prototype !== null) return namespace;
+  const named = Object.fromEntries(Object.entries(namespace).filter(([name]) => name !== 'default'));
+  return { ...named, ...(fallback as Record<string, unknown>) };
 }
 
 function describeExport(value: unknown): string {

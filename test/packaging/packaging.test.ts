@@ -66,6 +66,16 @@ class Ticker extends BaseJob {
 export const ticker = new Ticker({ name: 'ticker', interval: 0.5, triggerOnStart: true });
 `;
 
+/** A job module in CommonJS syntax, as a CommonJS user may write one. */
+const JOBS_CJS = `const { BaseJob } = require('eleanor-jobs');
+
+class Legacy extends BaseJob {
+  execute() {}
+}
+
+module.exports = { legacy: new Legacy({ name: 'legacy', interval: 60 }) };
+`;
+
 let root: string;
 let tarball: string;
 
@@ -100,6 +110,7 @@ describe.each([
     copyFileSync(join(REPO, NATIVE_ADDON), join(project, NATIVE_ADDON));
     writeFileSync(join(project, 'jobs.ts'), JOBS_TS);
     writeFileSync(join(project, 'jobs.js'), JOBS_JS);
+    writeFileSync(join(project, 'legacy.cjs'), JOBS_CJS);
   }, 150_000);
 
   it('has the type npm init wrote, and no pg installed (an optional peer)', () => {
@@ -115,6 +126,12 @@ describe.each([
     expect(result.stdout).toContain('greeter (Greeter): every 0.5 s');
     expect(result.stdout).toContain('ticker (Ticker): every 0.5 s');
     expect(result.stdout).toContain('2 job(s) valid');
+  });
+
+  it('validates a job module written in CommonJS syntax', async () => {
+    const result = await cli(['validate', 'legacy.cjs']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('legacy (Legacy): every 60 s');
   });
 
   it('runs both for a few seconds, stops on SIGTERM, and shows their history', async () => {
