@@ -35,6 +35,9 @@ beforeAll(async () => {
   const [claim] = await sqlite.claimRuns([{ job: 'report', owner: 'host:1:abc', tickAt: T, startedAt: T + 20, leaseMs: 60_000 }]);
   if (typeof claim !== 'object' || claim === null) throw new Error(`claim refused: ${String(claim)}`);
   await sqlite.finishRuns([{ runId: claim.runId, outcome: { status: 'failed', endedAt: T + 1_520, error: HOSTILE_ERROR } }]);
+  const [chatty] = await sqlite.claimRuns([{ job: 'chatty', owner: 'host:1:abc', tickAt: null, startedAt: T, leaseMs: 60_000 }]);
+  if (typeof chatty !== 'object' || chatty === null) throw new Error(`claim refused: ${String(chatty)}`);
+  await sqlite.finishRuns([{ runId: chatty.runId, outcome: { status: 'failed', endedAt: T + 10, error: `Error: ${'x'.repeat(20_000)}` } }]);
   await sqlite.close();
 });
 
@@ -87,6 +90,12 @@ describe('history', () => {
     expect(lines[2]).toMatch(/^1\s+failed\s+2026-01-05 05:00:00 GMT\+0\s+2026-01-05 05:00:00 GMT\+0\s+1\.5 s\s+1\s+host:1:abc$/);
     expect(lines[3]).toBe('    Error: boom\\e[2J\\e]0;pwned\\x07\\rfake prompt $');
     expect(lines[4]).toBe('        at second line \\x9b31m');
+  });
+
+  it('--full cuts a runaway error, saying how much is left out', async () => {
+    const result = await cli(['history', 'chatty', '--store', store, '--full'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`    Error: ${'x'.repeat(16_384 - 'Error: '.length)}\n    … 3623 more characters (--json shows all)`);
   });
 
   it('--json gives the runs as the HTTP API does, with every control character escaped', async () => {

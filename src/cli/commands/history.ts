@@ -28,6 +28,9 @@ export interface HistoryOptions {
 /** Longest error excerpt shown in the table. */
 const ERROR_WIDTH = 60;
 
+/** Most characters of one error `--full` prints (a runaway message cannot flood the terminal). */
+export const FULL_ERROR_LIMIT = 16_384;
+
 /**
  * The text `history` prints.
  *
@@ -58,7 +61,7 @@ async function readHistory(store: JobStore, job: string, options: HistoryOptions
   const [header, ...lines] = formatTable(headers, runs.map((run) => row(run, options.tz))).split('\n');
   const blocks = lines.map((line, index) => {
     const error = runs[index]?.error ?? null;
-    return error === null ? line : [line, ...visible(error, { keepNewlines: true }).split('\n').map((text) => `    ${text}`)].join('\n');
+    return error === null ? line : [line, ...fullError(error).split('\n').map((text) => `    ${text}`)].join('\n');
   });
   return [summary, header, ...blocks].join('\n');
 }
@@ -73,6 +76,12 @@ function row(run: RunRecord, zone: string | undefined): string[] {
     run.trigger === null ? '-' : String(run.trigger),
     visible(run.owner ?? '-'),
   ];
+}
+
+/** The whole error, escaped, cut at {@link FULL_ERROR_LIMIT} characters with a note saying so. */
+function fullError(error: string): string {
+  if (error.length <= FULL_ERROR_LIMIT) return visible(error, { keepNewlines: true });
+  return `${visible(error.slice(0, FULL_ERROR_LIMIT), { keepNewlines: true })}\n… ${error.length - FULL_ERROR_LIMIT} more characters (--json shows all)`;
 }
 
 /** The error's first line, escaped, cut to {@link ERROR_WIDTH}. */
