@@ -62,7 +62,7 @@ export type {
   UnexecutedTickStatus,
 } from './store/job-store.js';
 export { JobRunner, FORCED_EXIT_CODE, type RunnerState, type RunnerStatus, type StopOptions, type StopReport } from './runner/job-runner.js';
-export { RUNNER_DEFAULTS, type JobRunnerOptions } from './runner/runner-options.js';
+export { RUNNER_DEFAULTS, type JobRunnerOptions, type RunnerMetricsSettings } from './runner/runner-options.js';
 export type { RunnerEventMap, RunnerEventName, RunnerStartEvent, RunnerStopEvent, JobStateEvent, JobErrorEvent, RunStartEvent, RunEndEvent, TickUnexecutedEvent } from './runner/runner-events.js';
 export { TypedEmitter, type Listener, type ListenerErrorHandler } from './runner/typed-emitter.js';
 export { StoreHost, DEFAULT_PRUNE_EVERY, type StoreHostOptions } from './runner/store-host.js';
@@ -79,3 +79,5 @@ export { JobThreadError, type ThreadFailure } from './isolation/job-thread-error
 export type { ThreadJobClass } from './isolation/job-class-location.js';
 export { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.js';
 export { REDACTED, redactSecrets, secretFieldsOf } from './job/secret-fields.js';
+/** zod's schema builder, the one `fields` are written with (`import { z } from 'eleanor-jobs'`: no second install). */
+export { z } from 'zod';

@@ -40,3 +40,11 @@ export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
+
+/** ISO 8601 local time in `timeZone` with its offset: `2026-01-05T06:00:00+01:00`. */
+export function formatIsoWithOffset(epochMs: number, timeZone: string): string {
+  const [date, time, offset] = formatLocalTime(epochMs, timeZone).split(' ') as [string, string, string];
+  const match = /^GMT(?:([+-])(\d{1,2})(?::(\d\d))?)?$/.exec(offset);
+  const suffix = match?.[1] === undefined ? '+00:00' : `${match[1]}${(match[2] ?? '0').padStart(2, '0')}:${match[3] ?? '00'}`;
+  return `${date}T${time}${suffix}`;
+}

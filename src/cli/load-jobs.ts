@@ -1,15 +1,15 @@
 /**
  * Loading job modules: TypeScript (through tsx) or JavaScript files whose exports are job
- * instances (or arrays of them).
+ * instances (or arrays of them), in a `"type": "module"` project or a CommonJS one.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 import type { BaseJob } from '../job/base-job.js';
 import { describeValue } from '../runner/describe-value.js';
 import { isJob } from '../runner/is-job.js';
 import { CliError, oneLine } from './cli-error.js';
+import { needsTsx } from './module-format.js';
 
 /** A job and where it came from. */
 export interface LoadedJob {
@@ -20,37 +20,71 @@ export interface LoadedJob {
   readonly exportName: string;
 }
 
-let typescriptLoader: (() => Promise<void>) | null = null;
+let tsxEnabled: Promise<void> | null = null;
 
-/** Lets `import()` load TypeScript files (tsx's ESM hooks), once per process. */
-function enableTypeScript(): void {
-  typescriptLoader ??= register();
+/**
+ * Lets `import()` load TypeScript, and `import` syntax in files Node reads as CommonJS: tsx's
+ * ESM and CommonJS hooks (as the `tsx` command registers them), once per process. tsx is
+ * imported only here, so JavaScript job files in an ESM project never load it.
+ */
+function enableTsx(): Promise<void> {
+  tsxEnabled ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(([esm, cjs]) => {
+    esm.register();
+    cjs.register();
+  });
+  return tsxEnabled;
+}
+
+/** What {@link loadJobFiles} found: the jobs of every good file, and every error. */
+export interface LoadReport {
+  readonly jobs: LoadedJob[];
+  readonly errors: CliError[];
 }
 
 /**
- * Imports each file and collects the jobs it exports. Every export must be a job or an array
- * of jobs; the same job exported twice counts once; job names must be unique across files.
+ * Imports every file and collects the jobs it exports, going on after a bad file so that
+ * every error is reported. Every export must be a job or an array of jobs; the same job
+ * exported twice counts once; job names must be unique across files.
  *
- * @throws CliError naming the file: missing, failing to import (syntax error, invalid job
+ * @returns errors naming the file: missing, failing to import (syntax error, invalid job
  *   configuration, ...), exporting something that is not a job, exporting no job, or a name
  *   taken by another job
  */
-export async function loadJobs(files: readonly string[]): Promise<LoadedJob[]> {
-  enableTypeScript();
-  const loaded: LoadedJob[] = [];
+export async function loadJobFiles(files: readonly string[]): Promise<LoadReport> {
+  const jobs: LoadedJob[] = [];
+  const errors: CliError[] = [];
   const byName = new Map<string, LoadedJob>();
   for (const file of files) {
-    for (const entry of await loadFile(file)) {
+    let entries: LoadedJob[];
+    try {
+      entries = await loadFile(file);
+    } catch (error) {
+      errors.push(error instanceof CliError ? error : new CliError(`${file}: ${oneLine(error)}`, { cause: error }));
+      continue;
+    }
+    for (const entry of entries) {
       const previous = byName.get(entry.job.name);
       if (previous?.job === entry.job) continue;
       if (previous !== undefined) {
-        throw new CliError(`${file}: job name "${entry.job.name}" is already used by export "${previous.exportName}" of ${previous.file}; job names must be unique`);
+        errors.push(new CliError(`${file}: job name "${entry.job.name}" is already used by export "${previous.exportName}" of ${previous.file}; job names must be unique`));
+        continue;
       }
       byName.set(entry.job.name, entry);
-      loaded.push(entry);
+      jobs.push(entry);
     }
   }
-  return loaded;
+  return { jobs, errors };
+}
+
+/**
+ * Like {@link loadJobFiles}, for commands that need every job.
+ *
+ * @throws CliError the first error found
+ */
+export async function loadJobs(files: readonly string[]): Promise<LoadedJob[]> {
+  const { jobs, errors } = await loadJobFiles(files);
+  if (errors[0] !== undefined) throw errors[0];
+  return jobs;
 }
 
 async function loadFile(file: string): Promise<LoadedJob[]> {
@@ -59,7 +93,8 @@ async function loadFile(file: string): Promise<LoadedJob[]> {
   if (!statSync(path).isFile()) throw new CliError(`${file}: not a file`);
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    if (needsTsx(path)) await enableTsx();
+    module = moduleExports((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (error) {
     const kind = error instanceof Error && error.name === 'JobConfigError' ? 'invalid job' : 'failed to load';
     throw new CliError(`${file}: ${kind}: ${oneLine(error)}`, { cause: error });
@@ -76,6 +111,21 @@ async function loadFile(file: string): Promise<LoadedJob[]> {
   }
   if (jobs.length === 0) throw new CliError(`${file}: exports no jobs (export job instances, e.g. export const report = new Report({ ... }))`);
   return jobs;
+}
+
+/**
+ * The exports of an imported module. A CommonJS module (written so, or compiled to it by tsx:
+ * TypeScript or `import` syntax in a CommonJS package) comes back as `{ default:
+ * module.exports, ...what Node could detect }`: a plain object as `default` stands for its own
+ * properties, which are the file's exports (so does `export default { a, b }`).
+ */
+function moduleExports(namespace: Record<string, unknown>): Record<string, unknown> {
+  const fallback = namespace.default;
+  if (typeof fallback !== 'object' || fallback === null || Array.isArray(fallback)) return namespace;
+  const prototype: unknown = Object.getPrototypeOf(fallback);
+  if (prototype !== Object.prototype && prototype !== null) return namespace;
+  const named = Object.fromEntries(Object.entries(namespace).filter(([name]) => name !== 'default'));
+  return { ...named, ...(fallback as Record<string, unknown>) };
 }
 
 function describeExport(value: unknown): string {

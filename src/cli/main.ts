@@ -1,24 +1,32 @@
 #!/usr/bin/env node
 /**
  * The `eleanor-jobs` command: a thin commander parser over the functions in `./commands/`.
- * Every bad input ends as one line on stderr (`eleanor-jobs: ...`) and exit code 1.
+ * Every bad input ends as one line on stderr (`eleanor-jobs: ...`) and exit code 1; whatever
+ * came from a job or a store is printed with its control characters escaped.
  */
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from '../http/http-server.js';
 import { RUNNER_DEFAULTS } from '../runner/runner-options.js';
 import { oneLine } from './cli-error.js';
+import { LOG_FORMATS, logFormatOption } from './cli-logger.js';
+import { controlCommand } from './commands/control.js';
 import { historyCommand } from './commands/history.js';
+import { listCommand } from './commands/list.js';
 import { nextCommand } from './commands/next.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
-import { integerOption, secondsOption } from './option-parsers.js';
-import { DEFAULT_STORE_PATH } from './store-spec.js';
+import { instantOption, integerOption, secondsOption, zoneOption } from './option-parsers.js';
+import { DEFAULT_STORE_PATH, STORE_SCHEMES, storeSetting } from './store-spec.js';
+import { visible } from './visible-text.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const storeOption = (): Option =>
-  new Option('--store <path|url>', 'SQLite file, or postgres:// URL').default(DEFAULT_STORE_PATH);
+  new Option('--store <url>', `${STORE_SCHEMES} (default: $ELEANOR_STORE, else $DATABASE_URL if a postgres URL, else ${DEFAULT_STORE_PATH})`);
+const jsonOption = (): Option => new Option('--json', 'machine-readable output (JSON)');
+const urlOption = (): Option => new Option('--url <url>', 'base URL of a running service (eleanor-jobs run)').env('ELEANOR_URL');
+const tokenOption = (): Option => new Option('--token <token>', 'bearer token of the service').env('ELEANOR_TOKEN');
 
 /** Builds the command-line program. */
 function buildProgram(): Command {
@@ -26,7 +34,7 @@ function buildProgram(): Command {
     .description('Run cron and interval jobs as a service; inspect schedules and run history.')
     .version(version)
     .showSuggestionAfterError()
-    .configureOutput({ outputError: (message, write) => write(`eleanor-jobs: ${oneLine(message.replace(/^error: /, ''))}\n`) });
+    .configureOutput({ outputError: (message, write) => write(`eleanor-jobs: ${visible(oneLine(message.replace(/^error: /, '')))}\n`) });
 
   program
     .command('run')
@@ -42,7 +50,9 @@ function buildProgram(): Command {
     .option('--claim-ahead <seconds>', 'claim each cron tick this long before it is due', secondsOption('--claim-ahead', true), RUNNER_DEFAULTS.claimAhead)
     .option('--shutdown-timeout <seconds>', 'how long a stop waits for jobs', secondsOption('--shutdown-timeout', true), RUNNER_DEFAULTS.shutdownTimeout)
     .option('--retention <runs>', 'runs kept per job', integerOption('--retention', 1, Number.MAX_SAFE_INTEGER), RUNNER_DEFAULTS.retention)
-    .action((files: string[], options: RunOptions) => runCommand(files, options));
+    .option('--process-metrics', 'also serve process and Node.js runtime metrics (CPU, memory, event loop, GC) on /metrics')
+    .addOption(new Option('--log-format <format>', `${LOG_FORMATS.join(' or ')} (default: pretty on a terminal, else json)`).argParser(logFormatOption))
+    .action((files: string[], options: Omit<RunOptions, 'store'> & { store?: string }) => runCommand(files, { ...options, store: storeSetting(options.store) }));
 
   program
     .command('next')
@@ -50,13 +60,42 @@ function buildProgram(): Command {
     .argument('<cron>', 'cron expression (5 fields, or 6 with seconds; quote it)')
     .option('--tz <zone>', "IANA time zone (default: this machine's)")
     .option('-n, --count <n>', 'how many fire times', integerOption('-n', 1, 1000), 5)
-    .action((cron: string, options: { tz?: string; count: number }) => print(nextCommand(cron, options)));
+    .option('--from <instant>', 'count from this instant (ISO 8601 with Z or an offset; default: now)', instantOption('--from'))
+    .addOption(jsonOption())
+    .action((cron: string, options: { tz?: string; count: number; from?: Date; json?: boolean }) => print(nextCommand(cron, options)));
 
   program
     .command('validate')
-    .description('load and validate the jobs of the given modules, and print what each will do')
+    .description('load and validate the jobs of every given module, print what each will do, report every error')
     .argument('<files...>', 'modules whose exports are job instances')
-    .action(async (files: string[]) => print(await validateCommand(files)));
+    .addOption(jsonOption())
+    .action(async (files: string[], options: { json?: boolean }) => {
+      const result = await validateCommand(files, options.json === true);
+      print(result.output);
+      for (const warning of result.warnings) process.stderr.write(`eleanor-jobs: warning: ${visible(warning)}\n`);
+      for (const error of result.errors) process.stderr.write(`eleanor-jobs: ${visible(oneLine(error))}\n`);
+      if (!result.valid) process.exitCode = 1;
+    });
+
+  program
+    .command('list')
+    .description('list the jobs of the given modules, or of a running service (--url)')
+    .argument('[files...]', 'modules whose exports are job instances')
+    .addOption(urlOption())
+    .addOption(tokenOption())
+    .addOption(jsonOption())
+    .action(async (files: string[], options: { url?: string; token?: string; json?: boolean }) => print(await listCommand(files, options)));
+
+  for (const action of ['trigger', 'pause', 'resume'] as const) {
+    program
+      .command(action)
+      .description(`${action} a job of a running service (needs the service's --token)`)
+      .argument('<job>', 'job name')
+      .addOption(urlOption().makeOptionMandatory())
+      .addOption(tokenOption())
+      .addOption(jsonOption())
+      .action(async (job: string, options: { url: string; token?: string; json?: boolean }) => print(await controlCommand(action, job, options)));
+  }
 
   program
     .command('history')
@@ -64,7 +103,12 @@ function buildProgram(): Command {
     .argument('<job>', 'job name')
     .option('-n, --count <n>', 'how many runs', integerOption('-n', 1, 10_000), 20)
     .addOption(storeOption())
-    .action(async (job: string, options: { count: number; store: string }) => print(await historyCommand(job, options)));
+    .option('--full', 'show whole errors (every line), below each run')
+    .option('--tz <zone>', "show times in this IANA zone (default: this machine's)", zoneOption('--tz'))
+    .addOption(jsonOption())
+    .action(async (job: string, options: { count: number; store?: string; full?: boolean; tz?: string; json?: boolean }) =>
+      print(await historyCommand(job, { ...options, store: storeSetting(options.store) })),
+    );
 
   return program;
 }
@@ -78,7 +122,7 @@ async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
-    process.stderr.write(`eleanor-jobs: ${oneLine(error)}\n`);
+    process.stderr.write(`eleanor-jobs: ${visible(oneLine(error))}\n`);
     process.exitCode = 1;
   }
 }

@@ -912,8 +912,9 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const signal = signals.length === 1 ? stopSignal : AbortSignal.any(signals);
     let error: unknown;
     let result: void | Promise<void> = undefined;
+    const wrap = this.#host?.wrapExecution;
     try {
-      result = this.#hooks.execute(signal, run);
+      result = wrap === undefined ? this.#hooks.execute(signal, run) : wrap(this, run, () => this.#hooks.execute(signal, run));
     } catch (thrown) {
       error = thrown ?? new Error('execute threw a nullish value');
     }

@@ -112,4 +112,12 @@ export interface JobHost {
   detach(job: HostedJob): Promise<void>;
   /** Receives every event; must not throw. */
   onEvent(job: HostedJob, event: JobEvent): void;
+  /**
+   * Optional: calls `execute` (the job's, bound to its signal and run) inside whatever context
+   * the host sets up, e.g. an OpenTelemetry span made active, and returns what it returns.
+   */
+  readonly wrapExecution?: ExecutionWrapper;
 }
+
+/** See {@link JobHost.wrapExecution}. */
+export type ExecutionWrapper = (job: HostedJob, run: RunContext, execute: () => void | Promise<void>) => void | Promise<void>;

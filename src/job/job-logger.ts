@@ -23,18 +23,41 @@ export interface JobLogger {
   isLevelEnabled?(level: string): boolean;
 }
 
-let defaultLogger: JobLogger | null = null;
+/** The levels `LOG_LEVEL` accepts (pino's), most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The level `LOG_LEVEL` names (case-insensitive; unset or empty: `info`).
+ *
+ * @throws RangeError listing the valid levels
+ */
+export function logLevelFromEnv(raw: string | undefined = process.env.LOG_LEVEL): string {
+  if (raw === undefined || raw.trim() === '') return 'info';
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new RangeError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(raw)}`);
+  return level;
+}
+
+/**
+ * Where the default logger is kept: on `globalThis` under a registered symbol, so that every
+ * copy of eleanor-jobs in the process shares it (the CLI's, and the one a job module compiled
+ * to CommonJS loads; a global CLI and a local library).
+ */
+const DEFAULT_LOGGER = Symbol.for('eleanor-jobs.defaultLogger');
+const shared = globalThis as { [DEFAULT_LOGGER]?: JobLogger };
 
 /**
  * The process-wide default logger: pino writing JSON to stdout at the level named by
  * `LOG_LEVEL` (default `info`). Created on first use.
+ *
+ * @throws RangeError naming the valid levels when `LOG_LEVEL` is not one
  */
 export function getDefaultLogger(): JobLogger {
-  defaultLogger ??= pino({ name: 'eleanor-jobs', level: process.env.LOG_LEVEL ?? 'info' });
-  return defaultLogger;
+  shared[DEFAULT_LOGGER] ??= pino({ name: 'eleanor-jobs', level: logLevelFromEnv() });
+  return shared[DEFAULT_LOGGER];
 }
 
 /** Replaces the default logger for every job created without a `logger` option afterwards. */
 export function setDefaultLogger(logger: JobLogger): void {
-  defaultLogger = logger;
+  shared[DEFAULT_LOGGER] = logger;
 }

@@ -6,7 +6,7 @@
  * Counters and histograms are updated from runner events through label children created
  * once per job; the two gauges are read from the jobs when scraped.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobState } from '../job/job-state.js';
 import type { RunEndEvent, RunStartEvent, TickUnexecutedEvent } from '../runner/runner-events.js';
 
@@ -23,9 +23,21 @@ export interface RunnerMetricsOptions {
   readonly jobs: () => Iterable<MetricsJobSource>;
   /** Prefix of every metric name. Default `eleanor_`. */
   readonly prefix?: string;
-  /** Registry to register on. Default: a new one for this runner. */
+  /**
+   * Registry to register on, e.g. the application's own (prom-client's global `register`
+   * included), so that one `/metrics` serves both. It must not already hold this runner's
+   * metric names (another runner with the same prefix). Default: a new one for this runner.
+   */
   readonly registry?: Registry;
+  /**
+   * Also collect prom-client's default process and Node.js runtime metrics (CPU, memory,
+   * event loop lag, GC, handles) on the registry, unless it already has them. Default `false`.
+   */
+  readonly defaultMetrics?: boolean;
 }
+
+/** The name of one of prom-client's default metrics, to tell whether a registry has them. */
+const DEFAULT_METRIC_PROBE = 'process_cpu_user_seconds_total';
 
 /** Buckets of the execution duration histogram, in seconds (10 ms to 1 h). */
 export const DURATION_BUCKETS: readonly number[] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -75,6 +87,10 @@ export class RunnerMetrics {
   constructor(options: RunnerMetricsOptions) {
     const prefix = options.prefix ?? 'eleanor_';
     this.registry = options.registry ?? new Registry();
+    if (this.registry.getSingleMetric(`${prefix}job_triggers_total`) !== undefined) {
+      throw new TypeError(`the metrics registry already holds ${prefix}job_triggers_total (another runner's metrics); give each runner its own registry or prefix`);
+    }
+    if (options.defaultMetrics === true && this.registry.getSingleMetric(DEFAULT_METRIC_PROBE) === undefined) collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     const labelNames = ['job'] as const;
     const counter = (name: string, help: string): Counter<'job'> => new Counter({ name: prefix + name, help, labelNames, registers });

@@ -13,6 +13,7 @@
 import type { BaseJob } from '../job/base-job.js';
 import { getDefaultLogger, type JobLogger } from '../job/job-logger.js';
 import { RunnerMetrics } from '../metrics/runner-metrics.js';
+import { RunTracer } from '../tracing/run-tracer.js';
 import type { JobStore } from '../store/job-store.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { describeValue } from './describe-value.js';
@@ -86,6 +87,8 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
   readonly #logger: JobLogger;
   readonly #jobs = new Map<string, BaseJob>();
   readonly #host: StoreHost;
+  /** Spans per run when tracing is on (see `RunTracer`). */
+  readonly #tracer: RunTracer | null;
   readonly #handleSignals: boolean;
   #state: RunnerState = 'idle';
   #startedAt: number | null = null;
@@ -103,6 +106,8 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     this.owner = checked.owner ?? createOwnerId();
     this.shutdownTimeout = checked.shutdownTimeout;
     this.#handleSignals = checked.handleSignals;
+    const tracer = checked.tracing ? new RunTracer(this.owner) : null;
+    this.#tracer = tracer;
     this.#host = new StoreHost({
       store: this.store,
       owner: this.owner,
@@ -112,13 +117,15 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       retention: checked.retention,
       events: this,
       logger,
+      wrapExecution: tracer?.wrap,
     });
-    this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values() });
+    this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values(), ...options.metrics });
     this.on('run:start', (event) => {
       this.metrics.onRunStart(event);
       this.recentRuns.record(event.run);
     });
     this.on('run:end', (event) => {
+      tracer?.end(event);
       this.metrics.onRunEnd(event);
       this.recentRuns.record(event.run);
     });
@@ -204,6 +211,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
   }
 
   async #start(): Promise<void> {
+    await this.#tracer?.load();
     await this.store.open();
     const interrupted = await this.store.interruptStaleRuns(this.owner);
     if (interrupted > 0) this.#logger.warn({ event: 'interrupted-runs', count: interrupted }, `${interrupted} run(s) left running by a stopped process marked interrupted`);

@@ -1,6 +1,7 @@
 /**
  * The options of `JobRunner`, their defaults and their validation.
  */
+import type { Registry } from 'prom-client';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { describeValue } from './describe-value.js';
@@ -29,6 +30,22 @@ export interface JobRunnerOptions {
   readonly handleSignals?: boolean;
   /** Seconds a signal-initiated stop waits for jobs before exiting non-zero. Default 30. */
   readonly shutdownTimeout?: number;
+  /**
+   * A span per run, active inside `execute`, when `@opentelemetry/api` is installed (an
+   * optional peer dependency; it does nothing until the application registers an SDK).
+   * Default `true`.
+   */
+  readonly tracing?: boolean;
+  /** Where the Prometheus metrics go; see {@link RunnerMetricsSettings}. Default: a registry of the runner's own. */
+  readonly metrics?: RunnerMetricsSettings;
+}
+
+/** The `metrics` option of `JobRunner`. */
+export interface RunnerMetricsSettings {
+  /** Register on this prom-client `Registry` (e.g. the application's) instead of a new one. */
+  readonly registry?: Registry;
+  /** Also collect prom-client's default process and runtime metrics there. Default `false`. */
+  readonly defaultMetrics?: boolean;
 }
 
 /** Defaults of {@link JobRunnerOptions}. */
@@ -39,6 +56,7 @@ export const RUNNER_DEFAULTS = {
   retention: 1000,
   handleSignals: false,
   shutdownTimeout: 30,
+  tracing: true,
 } as const;
 
 /** The options after defaults and validation (the store and logger are resolved by the runner). */
@@ -50,6 +68,7 @@ export interface CheckedRunnerOptions {
   readonly retention: number;
   readonly handleSignals: boolean;
   readonly shutdownTimeout: number;
+  readonly tracing: boolean;
 }
 
 const STORE_METHODS = ['open', 'close', 'ping', 'loadState', 'claimRuns', 'finishRuns', 'releaseLeases', 'listRuns', 'prune', 'interruptStaleRuns'] as const;
@@ -70,6 +89,10 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
   if (options.owner !== undefined && (typeof options.owner !== 'string' || options.owner.trim() === '')) {
     throw new TypeError(`JobRunner option "owner" must be a non-empty string, got ${describeValue(options.owner)}`);
   }
+  checkMetricsSettings(options.metrics);
+  if (options.tracing !== undefined && typeof options.tracing !== 'boolean') {
+    throw new TypeError(`JobRunner option "tracing" must be a boolean, got ${describeValue(options.tracing)}`);
+  }
   if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
     throw new TypeError(`JobRunner option "handleSignals" must be a boolean, got ${describeValue(options.handleSignals)}`);
   }
@@ -81,6 +104,7 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
     retention: positiveInteger('retention', options.retention ?? RUNNER_DEFAULTS.retention),
     handleSignals: options.handleSignals ?? RUNNER_DEFAULTS.handleSignals,
     shutdownTimeout: checkSeconds('JobRunner option "shutdownTimeout"', options.shutdownTimeout ?? RUNNER_DEFAULTS.shutdownTimeout, true),
+    tracing: options.tracing ?? RUNNER_DEFAULTS.tracing,
   };
 }
 
@@ -101,6 +125,17 @@ function positiveInteger(name: string, value: unknown): number {
     throw new RangeError(`JobRunner option "${name}" must be an integer >= 1, got ${describeValue(value)}`);
   }
   return value;
+}
+
+function checkMetricsSettings(metrics: RunnerMetricsSettings | undefined): void {
+  if (metrics === undefined) return;
+  if (typeof metrics !== 'object' || metrics === null) throw new TypeError(`JobRunner option "metrics" must be an object, got ${describeValue(metrics)}`);
+  if (metrics.registry !== undefined && !hasMethods(metrics.registry, ['registerMetric', 'getSingleMetric', 'metrics'])) {
+    throw new TypeError(`JobRunner option "metrics.registry" must be a prom-client Registry, got ${describeValue(metrics.registry)}`);
+  }
+  if (metrics.defaultMetrics !== undefined && typeof metrics.defaultMetrics !== 'boolean') {
+    throw new TypeError(`JobRunner option "metrics.defaultMetrics" must be a boolean, got ${describeValue(metrics.defaultMetrics)}`);
+  }
 }
 
 function hasMethods(value: unknown, methods: readonly string[]): boolean {

@@ -22,6 +22,7 @@
 import { toError } from '../errors/to-error.js';
 import type {
   ExecutionGrant,
+  ExecutionWrapper,
   ExecutionOutcome,
   ExecutionRequest,
   HostedJob,
@@ -75,6 +76,8 @@ export interface StoreHostOptions {
   readonly events: TypedEmitter<RunnerEventMap>;
   /** Logs the host's own background failures (finish retries, renewals, pruning). */
   readonly logger: JobLogger;
+  /** See {@link JobHost.wrapExecution} (the runner's tracing). */
+  readonly wrapExecution?: ExecutionWrapper | undefined;
 }
 
 /** An execution the store granted, from claim to finish. */
@@ -124,6 +127,8 @@ export class StoreHost implements JobHost {
   readonly pollMs: number;
   /** {@inheritDoc JobHost.claimAheadMs} */
   readonly claimAheadMs: number;
+  /** {@inheritDoc JobHost.wrapExecution} */
+  readonly wrapExecution?: ExecutionWrapper;
   readonly #store: JobStore;
   readonly #owner: string;
   readonly #leaseMs: number;
@@ -153,6 +158,7 @@ export class StoreHost implements JobHost {
     this.#leaseMs = options.leaseMs;
     this.pollMs = options.pollMs;
     this.claimAheadMs = options.claimAheadMs ?? 0;
+    if (options.wrapExecution !== undefined) this.wrapExecution = options.wrapExecution;
     this.#retention = options.retention;
     this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
     this.#events = options.events;

@@ -6,14 +6,16 @@ import { dashboardRoutes } from '../../dashboard/dashboard-routes.js';
 import { startHttpServer } from '../../http/http-server.js';
 import { setDefaultLogger } from '../../job/job-logger.js';
 import { JobRunner } from '../../runner/job-runner.js';
-import { createCliLogger } from '../cli-logger.js';
+import { createCliLogger, type LogFormat } from '../cli-logger.js';
 import { loadJobs } from '../load-jobs.js';
-import { storeFromSpec } from '../store-spec.js';
+import { storeFromSetting, type StoreSetting } from '../store-spec.js';
 
 /** Options of {@link runCommand} (the CLI flags). */
 export interface RunOptions {
-  /** `--store`: an SQLite path or a postgres URL. */
-  readonly store: string;
+  /** The store setting in force (`--store`, `ELEANOR_STORE`, ...). */
+  readonly store: StoreSetting;
+  /** `--log-format`; default: pretty on a terminal, else JSON. */
+  readonly logFormat?: LogFormat | undefined;
   readonly host: string;
   readonly port: number;
   /** `--token` or `ELEANOR_TOKEN`; enables the mutating API routes. */
@@ -29,6 +31,8 @@ export interface RunOptions {
   /** Seconds. */
   readonly shutdownTimeout: number;
   readonly retention: number;
+  /** `--process-metrics`: also serve prom-client's default process and runtime metrics. */
+  readonly processMetrics?: boolean;
 }
 
 /**
@@ -41,10 +45,10 @@ export interface RunOptions {
  * @throws CliError / StoreError / Error with one clear message (the caller prints it)
  */
 export async function runCommand(files: readonly string[], options: RunOptions): Promise<void> {
-  const logger = createCliLogger();
+  const logger = createCliLogger({ format: options.logFormat });
   setDefaultLogger(logger);
   const jobs = await loadJobs(files);
-  const store = storeFromSpec(options.store);
+  const store = storeFromSetting(options.store);
   await store.open();
   const runner = new JobRunner({
     store,
@@ -55,6 +59,7 @@ export async function runCommand(files: readonly string[], options: RunOptions):
     claimAhead: options.claimAhead,
     shutdownTimeout: options.shutdownTimeout,
     retention: options.retention,
+    metrics: { defaultMetrics: options.processMetrics === true },
     handleSignals: true,
   });
   runner.add(...jobs.map((entry) => entry.job));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import pg from 'pg';
+import type { PgDriver } from './pg-driver.js';
 
 /**
  * True when `error` means the connection failed (socket reset, server shut down or restarted,
@@ -12,8 +12,9 @@ import pg from 'pg';
  * which the connection is still usable.
  *
  * @param error - what a `pg` query rejected with
+ * @param pg - the `pg` module that ran the query (its `DatabaseError` class)
  */
-export function isConnectionError(error: unknown): boolean {
+export function isConnectionError(error: unknown, pg: PgDriver): boolean {
   if (!(error instanceof pg.DatabaseError)) return true;
   const code = error.code ?? '';
   // Class 08: connection exception; 57P01..57P05: admin/crash shutdown, cannot connect now, idle timeouts.

@@ -5,9 +5,10 @@
  *
  * @module
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { isConnectionError } from './connection-errors.js';
+import { loadPgDriver, type PgDriver } from './pg-driver.js';
 import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { refusalFor } from '../claim-answers.js';
@@ -105,6 +106,8 @@ export class PostgresStore implements JobStore {
   readonly #clock: Clock;
   readonly #target: string;
   #pool: Pool | undefined;
+  /** The `pg` module, imported at the first open. */
+  #driver: PgDriver | undefined;
   /** Connections that completed a statement: a failure on one of them may just be staleness. */
   readonly #served = new WeakSet<pg.PoolClient>();
   readonly #maxResends: number;
@@ -154,7 +157,7 @@ export class PostgresStore implements JobStore {
   }
 
   async #doOpen(): Promise<void> {
-    const pool = this.#ensurePool();
+    const pool = await this.#ensurePool();
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -179,8 +182,10 @@ export class PostgresStore implements JobStore {
     }
   }
 
-  #ensurePool(): Pool {
+  async #ensurePool(): Promise<Pool> {
     if (this.#pool) return this.#pool;
+    const pg = await loadPgDriver();
+    this.#driver = pg;
     const pool = new pg.Pool({
       connectionString: this.#options.connectionString,
       max: this.#options.poolSize ?? 10,
@@ -468,7 +473,7 @@ export class PostgresStore implements JobStore {
         return result;
       } catch (error) {
         client.off('error', onError);
-        const broken = isConnectionError(error);
+        const broken = this.#driver === undefined || isConnectionError(error, this.#driver);
         client.release(broken ? (error instanceof Error ? error : new Error(String(error))) : undefined);
         if (broken && reused && resend !== undefined && attempt < this.#maxResends) {
           values = resend();
