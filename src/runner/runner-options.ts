@@ -4,6 +4,7 @@
 import type { Registry } from 'prom-client';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
+import { forbiddenNameCharacter } from '../store/name-characters.js';
 import { describeValue } from './describe-value.js';
 
 /** Options of `new JobRunner(options)`. Durations are seconds. */
@@ -88,6 +89,10 @@ export function checkRunnerOptions(options: JobRunnerOptions): CheckedRunnerOpti
   }
   if (options.owner !== undefined && (typeof options.owner !== 'string' || options.owner.trim() === '')) {
     throw new TypeError(`JobRunner option "owner" must be a non-empty string, got ${describeValue(options.owner)}`);
+  }
+  const ownerCharacter = options.owner === undefined ? null : forbiddenNameCharacter(options.owner);
+  if (ownerCharacter !== null) {
+    throw new TypeError(`JobRunner option "owner" must not contain control characters (${ownerCharacter}), got ${describeValue(options.owner)}`);
   }
   checkMetricsSettings(options.metrics);
   if (options.tracing !== undefined && typeof options.tracing !== 'boolean') {

@@ -71,6 +71,7 @@ describe('JobRunner options', () => {
     expect(() => new JobRunner({ leaseTtl: 0 })).toThrow('JobRunner option "leaseTtl" must be a finite number of seconds > 0, got 0');
     expect(() => new JobRunner({ retention: 1.5 })).toThrow('JobRunner option "retention" must be an integer >= 1, got 1.5');
     expect(() => new JobRunner({ owner: ' ' })).toThrow('JobRunner option "owner" must be a non-empty string, got " "');
+    expect(() => new JobRunner({ owner: 'host\u001b[2J' })).toThrow(/JobRunner option "owner" must not contain control characters \(U\+001B at index 4\), got "host\\u001b\[2J"/);
     expect(() => new JobRunner({ store: {} as never })).toThrow('JobRunner option "store" must implement JobStore');
     expect(() => new JobRunner({ shutdownTimeout: -1 })).toThrow('"shutdownTimeout" must be a finite number of seconds >= 0, got -1');
     expect(() => new JobRunner({ claimAhead: Number.NaN })).toThrow('JobRunner option "claimAhead" must be a finite number of seconds >= 0, got NaN');
