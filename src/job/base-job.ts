@@ -17,7 +17,7 @@ import { JobTimeoutError } from '../errors/job-timeout-error.js';
 import { locateJobClass } from '../isolation/job-class-location.js';
 import { ThreadHooks } from '../isolation/thread-hooks.js';
 import { earliestFireAfter, type CronSchedule } from '../schedule/cron-schedule.js';
-import { ON_TIME_TOLERANCE_MS, planDueTicks } from '../schedule/misfire-plan.js';
+import { ON_TIME_TOLERANCE_MS, planDueTicks, type TickPlan } from '../schedule/misfire-plan.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { baseJobFields, type BaseJobConfig, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job-fields.js';
 import { JobActivity } from './job-activity.js';
@@ -56,6 +56,11 @@ type StopListener = () => void;
 const STOPPED_BEFORE_START = 'stopped before the execution started';
 /** Why a tick claimed ahead is handed back when the job is paused before it is due. */
 const PAUSED_BEFORE_START = 'paused before the execution started';
+/** Why a grant is handed back when its lease is not live any more when it is due to execute. */
+const LEASE_EXPIRED_BEFORE_START = 'the lease expired before the execution started';
+
+/** What a wait on the host settles with when a stop cancels it. */
+const CANCELLED: unique symbol = Symbol('cancelled');
 
 /** Cron, under a host that claims ahead: a tick granted before it is due, executed when it is. */
 interface HeldClaim {
@@ -153,6 +158,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    */
   #runController: AbortController | null = null;
   #stopListeners: StopListener[] | null = null;
+  /** Ends the wait on the host in progress (restore, claim, recording ticks), else null. */
+  #cancelHostWait: (() => void) | null = null;
 
   /**
    * Validates `config` and creates the job (not started). Throws `JobConfigError` naming every
@@ -320,9 +327,10 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
         break;
       default:
         // starting, running or stopping: the running hook's signal aborts, and the loop
-        // notices the request when the hook returns.
+        // notices the request when the hook returns; a wait on the host ends at once.
         this.#runController?.abort(new JobException(this.name, 'stop requested'));
         this.#setState('stopping');
+        this.#cancelHostWait?.();
     }
   }
 
@@ -450,13 +458,17 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    */
   async #restore(): Promise<boolean> {
     if (this.#host === null) return (this.#restored = true);
-    let restored: RestoredJobState | null;
+    let restored: RestoredJobState | null | typeof CANCELLED;
     try {
-      restored = await this.#host.restore(this);
+      restored = await this.#untilStopped(this.#host.restore(this));
     } catch (error) {
       // The store is unreachable: not the job's error. Ask again after a poll, from the start.
       this.#reportHostError(error);
       this.#restartIn(this.#host.pollMs);
+      return false;
+    }
+    if (restored === CANCELLED) {
+      this.#end();
       return false;
     }
     this.#restored = true;
@@ -542,6 +554,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     const following = this.#followingTick;
     this.#followingTick = Number.NaN;
     // Woke ahead of the tick slept for, to claim it before it is due (see JobHost.claimAheadMs).
+    const markBefore = this.#lastTick;
     if (this.#host !== null && waitedFor > judgedAt && waitedFor - judgedAt <= this.#host.claimAheadMs) return this.#claimAhead(waitedFor, jitterMs);
     // Fast paths for the common case (say 1,000 jobs due on one second), which skip the
     // planner's allocations: woke on time for the tick slept for with the next one not due
@@ -552,7 +565,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
         this.#waitedFor = Number.NaN;
         this.#lastTick = waitedFor;
         this.#followingTick = next;
-        return (await this.#executeGranted('schedule', waitedFor, waitedFor + jitterMs, null)) ?? 'again';
+        return (await this.#executeGranted('schedule', waitedFor, waitedFor + jitterMs, null, markBefore)) ?? 'again';
       }
     }
     if (Number.isNaN(waitedFor) && following > Date.now()) return this.#sleepForTick(following);
@@ -570,20 +583,26 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       const next = this.#tickAfter(this.#lastTick);
       return Number.isNaN(next) ? this.#endOfSchedule() : this.#sleepForTick(next);
     }
-    const unexecuted = this.#countUnexecuted(plan.missed, plan.missedCount, plan.skipped, plan.skippedCount, plan.countTruncated, plan.overCap);
+    const unexecuted = this.#planUnexecuted(plan);
     this.#lastTick = plan.newestDue.getTime();
     if (plan.run.length === 0) {
-      if (unexecuted !== null) await this.#recordUnexecuted(unexecuted);
+      if (unexecuted !== null && !(await this.#recordUnexecuted(unexecuted))) {
+        // Not recorded (the host failed): judge these ticks again after a poll.
+        this.#lastTick = markBefore;
+        return this.#sleepUntil(Date.now() + (this.#host as JobHost).pollMs);
+      }
       return 'again';
     }
     const firstTick = plan.run[0]?.getTime();
     const onTime = plan.run.length === 1 && unexecuted === null && firstTick === waitedFor && judgedAt - waitedFor <= ON_TIME_TOLERANCE_MS;
     let passedOver = unexecuted;
+    let rewindTo = markBefore;
     for (const tick of plan.run) {
       if (this.#stopRequested) break;
       const tickAt = tick.getTime();
-      const outcome = await this.#executeGranted(onTime ? 'schedule' : 'catch-up', tickAt, tickAt + jitterMs, passedOver);
+      const outcome = await this.#executeGranted(onTime ? 'schedule' : 'catch-up', tickAt, tickAt + jitterMs, passedOver, rewindTo);
       passedOver = null;
+      rewindTo = tickAt;
       if (outcome !== null) return outcome;
     }
     return 'again';
@@ -602,9 +621,10 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
   /** Claims the tick slept for before it is due; the loop then holds the grant until it is. */
   async #claimAhead(tickAt: number, jitterMs: number): Promise<'sleep' | 'again'> {
     this.#waitedFor = Number.NaN;
+    const markBefore = this.#lastTick;
     this.#lastTick = tickAt;
     const scheduledAt = tickAt + jitterMs;
-    const grant = await this.#claim('schedule', tickAt, scheduledAt, null);
+    const grant = await this.#claim('schedule', tickAt, scheduledAt, null, markBefore);
     if (grant === 'sleep') return 'sleep';
     if (grant !== null) this.#heldClaim = { grant, tickAt, scheduledAt };
     return 'again';
@@ -641,38 +661,76 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     return this.jitter === 0 ? 0 : Math.random() * this.jitter * SECOND;
   }
 
-  /** Tallies passed-over ticks into counters and a log line; returns what to record. */
-  #countUnexecuted(
-    missed: readonly Date[],
-    missedCount: number,
-    skipped: readonly Date[],
-    skippedCount: number,
-    truncated: boolean,
-    overCap: number,
-  ): UnexecutedTicks | null {
-    if (missedCount === 0 && skippedCount === 0) return null;
-    const activity = this.#recordActivity();
-    activity.missedTicks += missedCount;
-    activity.skippedTicks += skippedCount;
-    if (overCap > 0) {
-      this.#log('warn', { event: 'catch-up-capped', dropped: overCap, maxCatchUp: this.maxCatchUp }, `more missed ticks than maxCatchUp; ${overCap} dropped`);
+  /** The ticks a plan passes over, to record (with the claim that follows them, if any). */
+  #planUnexecuted(plan: TickPlan): UnexecutedTicks | null {
+    if (plan.missedCount === 0 && plan.skippedCount === 0) return null;
+    if (plan.overCap > 0) {
+      this.#log('warn', { event: 'catch-up-capped', dropped: plan.overCap, maxCatchUp: this.maxCatchUp }, `more missed ticks than maxCatchUp; ${plan.overCap} dropped`);
     }
-    const status = skippedCount > 0 ? 'skipped' : 'missed';
-    const listed = status === 'skipped' ? skipped : missed;
-    const count = status === 'skipped' ? skippedCount : missedCount;
-    this.#log('warn', { event: status, count, truncated, newest: listed.at(-1)?.toISOString() }, `${count}${truncated ? '+' : ''} tick(s) ${status}`);
-    const ticks: UnexecutedTicks = { ticks: listed.map((date) => date.getTime()), count, status };
-    this.#emit({ type: 'unexecuted', ticks });
-    return ticks;
+    const status = plan.skippedCount > 0 ? 'skipped' : 'missed';
+    const listed = status === 'skipped' ? plan.skipped : plan.missed;
+    const count = status === 'skipped' ? plan.skippedCount : plan.missedCount;
+    return { ticks: listed.map((date) => date.getTime()), count, status };
   }
 
-  async #recordUnexecuted(ticks: UnexecutedTicks): Promise<void> {
-    if (this.#host === null) return;
+  /**
+   * Tallies the passed-over ticks this job recorded (all of them without a host; under one,
+   * those its store took: another replica may have run or recorded the others) into the
+   * counters, a log line and the host's event.
+   */
+  #countRecorded(planned: UnexecutedTicks, recorded: number): void {
+    if (recorded <= 0) return;
+    const activity = this.#recordActivity();
+    if (planned.status === 'skipped') activity.skippedTicks += recorded;
+    else activity.missedTicks += recorded;
+    const ticks: UnexecutedTicks = recorded === planned.count ? planned : { ticks: planned.ticks.slice(-recorded), count: recorded, status: planned.status };
+    const truncated = ticks.ticks.length < ticks.count;
+    this.#log('warn', { event: ticks.status, count: ticks.count, truncated, newest: new Date(ticks.ticks.at(-1) ?? Number.NaN).toISOString() }, `${ticks.count} tick(s) ${ticks.status}`);
+    this.#emit({ type: 'unexecuted', ticks });
+  }
+
+  /**
+   * Records passed-over ticks that no execution follows. Returns false when they were not
+   * recorded (the host failed, or a stop ended the wait).
+   */
+  async #recordUnexecuted(ticks: UnexecutedTicks): Promise<boolean> {
+    if (this.#host === null) {
+      this.#countRecorded(ticks, ticks.count);
+      return true;
+    }
     try {
-      await this.#host.recordUnexecuted(this, ticks);
+      const recorded = await this.#untilStopped(this.#host.recordUnexecuted(this, ticks));
+      if (recorded === CANCELLED) return false;
+      this.#countRecorded(ticks, recorded);
+      return true;
     } catch (error) {
       this.#reportHostError(error);
+      return false;
     }
+  }
+
+  /**
+   * Settles as `call` does, or with {@link CANCELLED} as soon as a stop is requested: every
+   * wait on the host is a state a stop ends at once, whether the host answers, fails or hangs.
+   */
+  #untilStopped<T>(call: Promise<T>): Promise<T | typeof CANCELLED> {
+    if (this.#stopRequested) {
+      call.catch(() => undefined);
+      return Promise.resolve(CANCELLED);
+    }
+    return new Promise<T | typeof CANCELLED>((resolve, reject) => {
+      this.#cancelHostWait = () => resolve(CANCELLED);
+      call.then(
+        (value) => {
+          this.#cancelHostWait = null;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#cancelHostWait = null;
+          reject(toError(error));
+        },
+      );
+    });
   }
 
   /** A cron expression with no future fire time (e.g. a past year): the job idles until stopped. */
@@ -682,8 +740,12 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     return 'sleep';
   }
 
-  /** Arms the wake-up and puts the worker to sleep. */
+  /** Arms the wake-up and puts the worker to sleep; ends it instead when a stop was requested. */
   #sleepUntil(dueAt: number): 'sleep' {
+    if (this.#stopRequested) {
+      void this.#finish();
+      return 'sleep';
+    }
     this.#wakeup ??= new TimerEntry(BaseJob.#wake, this as BaseJob<object>);
     sharedTimerQueue.schedule(this.#wakeup, dueAt);
     this.#setState('sleeping');
@@ -799,38 +861,64 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     tickAt: number | null,
     scheduledAt: number | null,
     unexecuted: UnexecutedTicks | null,
+    rewindTo = this.#lastTick,
   ): Promise<Error | 'sleep' | null> {
-    if (this.#host === null) return this.#executeLocal(reason, scheduledAt);
-    const grant = await this.#claim(reason, tickAt, Date.now(), unexecuted);
-    return grant === null || grant === 'sleep' ? grant : this.#runGranted(reason, scheduledAt, grant);
+    if (this.#host === null) {
+      if (unexecuted !== null) this.#countRecorded(unexecuted, unexecuted.count);
+      return this.#executeLocal(reason, scheduledAt);
+    }
+    const grant = await this.#claim(reason, tickAt, Date.now(), unexecuted, rewindTo);
+    if (grant === null || grant === 'sleep') return grant;
+    if (unexecuted !== null) this.#countRecorded(unexecuted, grant.unexecutedRecorded ?? unexecuted.count);
+    return this.#runGranted(reason, scheduledAt, grant);
   }
 
   /**
    * Asks the host for one execution. Returns the grant; `null` when there is nothing to run
-   * (the tick is taken); or `'sleep'` when the worker went to sleep to ask again after a poll
-   * (the host failed, or another replica holds the job).
+   * (the tick is taken, or a stop ended the wait); or `'sleep'` when the worker went to sleep
+   * to ask again after a poll (the host failed, or another replica holds the job). A refused
+   * or failed claim of a tick moves the job's mark back to `rewindTo` (the mark before the
+   * ticks this claim would have passed over), so that every one of them is judged again.
    */
-  async #claim(reason: TriggerReason, tickAt: number | null, startedAt: number, unexecuted: UnexecutedTicks | null): Promise<ExecutionGrant | 'sleep' | null> {
+  async #claim(
+    reason: TriggerReason,
+    tickAt: number | null,
+    startedAt: number,
+    unexecuted: UnexecutedTicks | null,
+    rewindTo: number,
+  ): Promise<ExecutionGrant | 'sleep' | null> {
     const host = this.#host as JobHost;
-    let grant: ExecutionGrant | 'busy' | null;
+    let pending: Promise<ExecutionGrant | 'busy' | null>;
+    let grant: ExecutionGrant | 'busy' | null | typeof CANCELLED;
     try {
       const controller = (this.#runController ??= new AbortController());
-      grant = await host.claim(this, { reason, tickAt, startedAt, unexecuted, controller });
+      pending = host.claim(this, { reason, tickAt, startedAt, unexecuted, controller });
+      grant = await this.#untilStopped(pending);
     } catch (error) {
       // The store is unreachable: run nothing unclaimed. Cron ticks stay unclaimed (the mark
       // did not move) and are judged by the misfire policy once the store answers again.
       this.#reportHostError(error);
-      if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
+      if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, rewindTo);
       this.#followingTick = Number.NaN;
       if (reason === 'manual') this.#manualPending = true;
-      return this.#sleepUntil(Date.now() + host.pollMs);
+      return this.#stopRequested ? null : this.#sleepUntil(Date.now() + host.pollMs);
+    }
+    if (grant === CANCELLED) {
+      // Stopped while the claim was in flight: a grant that still comes is handed back.
+      pending.then(
+        (late) => {
+          if (late !== null && late !== 'busy') this.#handBack(late, new Error(STOPPED_BEFORE_START));
+        },
+        () => undefined,
+      );
+      return null;
     }
     if (grant === 'busy') {
       // Another replica holds the job (overrunning, or dead until its lease lapses): keep
-      // the tick unclaimed and ask again after a poll; it is then judged by the misfire policy.
-      if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, tickAt - 1);
+      // the ticks unclaimed and ask again after a poll; they are then judged by the misfire policy.
+      if (tickAt !== null) this.#lastTick = Math.min(this.#lastTick, rewindTo);
       this.#followingTick = Number.NaN;
-      return this.#sleepUntil(Date.now() + host.pollMs);
+      return this.#stopRequested ? null : this.#sleepUntil(Date.now() + host.pollMs);
     }
     if (grant === null && this.#schedule === null && reason === 'schedule') this.#lastEnd = Date.now() - (this.interval as number) * SECOND + host.pollMs;
     return grant;
@@ -845,8 +933,19 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
       this.#handBack(grant, new Error(STOPPED_BEFORE_START));
       return null;
     }
-    if (grant.signal?.aborted === true) {
-      const lost = toError(grant.signal.reason);
+    if (this.#paused && reason !== 'manual') {
+      this.#handBack(grant, new Error(PAUSED_BEFORE_START));
+      return null;
+    }
+    // The lease must be live now, on the local clock: a process frozen (or a loop blocked)
+    // while it held the grant may resume after another replica took the job over.
+    const lost =
+      grant.signal?.aborted === true
+        ? toError(grant.signal.reason)
+        : grant.liveUntil !== undefined && !(grant.liveUntil() > Date.now())
+          ? new Error(LEASE_EXPIRED_BEFORE_START)
+          : null;
+    if (lost !== null) {
       this.#log('warn', { event: 'interrupted', err: lost }, 'the lease was lost before the execution started');
       this.#runController = null; // it may be the aborted one
       this.#handBack(grant, lost);
@@ -898,7 +997,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
    * at one instant (one timer callback) starts before any of them reports.
    */
   async #run(reason: TriggerReason, scheduledAt: number | null, grant: ExecutionGrant | null): Promise<Error | null> {
-    const run = this.#beginRun(reason, scheduledAt, grant?.runId ?? null);
+    const run = this.#beginRun(reason, scheduledAt, grant?.runId ?? null, grant?.fence ?? null);
     const stopSignal = (this.#runController ??= new AbortController()).signal;
     const timeoutController = this.timeout === null ? null : new AbortController();
     const timeoutEntry =
@@ -929,8 +1028,8 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
     return this.#endRun(run, error, timeoutController?.signal ?? null, grant);
   }
 
-  #beginRun(reason: TriggerReason, scheduledAt: number | null, runId: string | null = null): RunContext {
-    const run = new RunContext(this.#triggerCount, reason, scheduledAt, Date.now(), runId);
+  #beginRun(reason: TriggerReason, scheduledAt: number | null, runId: string | null = null, fence: number | null = null): RunContext {
+    const run = new RunContext(this.#triggerCount, reason, scheduledAt, Date.now(), runId, fence);
     const activity = this.#recordActivity();
     activity.lastRunStart = run.startedAtMs;
     activity.lastRunEnd = Number.NaN;
@@ -999,6 +1098,7 @@ export abstract class BaseJob<Extra extends object = Record<never, never>> imple
 
   /** Waits (state `retrying`, woken by a stop) and then restarts the loop from the top. */
   #restartIn(delayMs: number): void {
+    if (this.#stopRequested) return this.#end();
     this.#wakeup ??= new TimerEntry(BaseJob.#wake, this as BaseJob<object>);
     sharedTimerQueue.schedule(this.#wakeup, Date.now() + delayMs);
     this.#setState('retrying');

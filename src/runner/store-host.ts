@@ -104,8 +104,11 @@ interface JobSlot {
   /** When the renewal in flight was sent, or `NaN` when none is. */
   renewSentAt: number;
   run: ActiveRun | null;
-  /** The previous claim rejected: its commit may or may not have happened. */
-  claimInDoubt: boolean;
+  /**
+   * The key of the previous claim when it rejected (its commit may or may not have happened):
+   * the next claim is re-sent under it as a retry. `null` when no claim is in doubt.
+   */
+  claimInDoubt: string | null;
   /** The job was asked to stop: claims that resolve now are given back. */
   stopping: boolean;
   /** Writes left before the next prune (0: prune at the next write). */
@@ -141,6 +144,8 @@ export class StoreHost implements JobHost {
   readonly #finishes: CallBatcher<RunFinish, boolean>;
   readonly #releases: CallBatcher<LeaseRelease, undefined>;
   #closed = false;
+  /** Numbers the claims this host sends, for their keys. */
+  #claimSequence = 0;
   /** When the host last let the event loop turn (performance.now()). */
   #sliceStart = 0;
 
@@ -178,7 +183,11 @@ export class StoreHost implements JobHost {
     const slot = this.#slot(job);
     if (job.interval === 0) await this.#yieldWhenBusy();
     await slot.settled;
-    const retry = slot.claimInDoubt;
+    // Stopped while the previous finish was being written: nothing to claim.
+    if (slot.stopping) return null;
+    const inDoubt = slot.claimInDoubt;
+    // A claim re-sent after its outcome was lost keeps its key, so the store can recognise it.
+    const key = inDoubt ?? `${this.#owner}:${++this.#claimSequence}`;
     const unexecuted = request.unexecuted;
     let answer: ClaimAnswer;
     const startedAt = Math.max(request.startedAt, Date.now());
@@ -190,14 +199,15 @@ export class StoreHost implements JobHost {
         tickAt: request.tickAt,
         startedAt,
         leaseMs: this.#leaseMs,
+        key,
         ...(unexecuted !== null && unexecuted.ticks.length > 0 ? { unexecuted: { ticks: unexecuted.ticks, status: unexecuted.status } } : {}),
-        ...(retry ? { retry: true } : {}),
+        ...(inDoubt === null ? {} : { retry: true }),
       });
     } catch (error) {
-      slot.claimInDoubt = true;
+      slot.claimInDoubt = key;
       throw error;
     }
-    slot.claimInDoubt = false;
+    slot.claimInDoubt = null;
     if (typeof answer === 'string') {
       // Taken: another replica has the tick. Busy: another owner's live lease; ask again.
       this.#dropLease(slot);
@@ -207,7 +217,15 @@ export class StoreHost implements JobHost {
     if (unexecuted !== null) this.#countWrite(slot);
     this.#holdLease(slot, claim.fence, sentAt);
     const controller = request.controller;
-    const grant: ExecutionGrant = { trigger: claim.trigger, runId: claim.runId, signal: controller.signal };
+    const fence = claim.fence;
+    const grant: ExecutionGrant = {
+      trigger: claim.trigger,
+      runId: claim.runId,
+      fence,
+      unexecutedRecorded: claim.unexecutedRecorded,
+      signal: controller.signal,
+      liveUntil: () => (slot.fence === fence ? slot.confirmedAt + this.#leaseMs - expiryMargin(this.#leaseMs) : Number.NEGATIVE_INFINITY),
+    };
     const record: RunRecord = {
       id: claim.runId,
       job: job.name,
@@ -236,11 +254,12 @@ export class StoreHost implements JobHost {
   }
 
   /** {@inheritDoc JobHost.recordUnexecuted} */
-  async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<void> {
-    if (ticks.ticks.length === 0) return;
+  async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
+    if (ticks.ticks.length === 0) return 0;
     const slot = this.#slot(job);
-    await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
+    const recorded = await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
     this.#countWrite(slot);
+    return recorded ? ticks.ticks.length : 0;
   }
 
   /** {@inheritDoc JobHost.detach} */
@@ -503,7 +522,7 @@ export class StoreHost implements JobHost {
         deadline,
         renewSentAt: Number.NaN,
         run: null,
-        claimInDoubt: false,
+        claimInDoubt: null,
         stopping: false,
         writesUntilPrune: this.#slots.size % this.#pruneEvery,
         settled: Promise.resolve(),
