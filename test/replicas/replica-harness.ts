@@ -70,6 +70,8 @@ export interface ReplicaOptions {
   readonly poll?: number;
   readonly misfire?: 'once' | 'all' | 'skip';
   readonly maxCatchUp?: number;
+  /** Seconds before a tick its claim is sent (the runner's `claimAhead`; default 0.25). */
+  readonly claimAhead?: number;
   /** Connection string (default: the set's). */
   readonly url?: string;
 }
@@ -148,6 +150,7 @@ export class ReplicaSet {
       '--poll', String(options.poll ?? POLL_S),
       '--misfire', options.misfire ?? 'once',
       '--max-catch-up', String(options.maxCatchUp ?? 100),
+      '--claim-ahead', String(options.claimAhead ?? 0.25),
     ];
     const replica = new ReplicaProcess(name, args, (line) => {
       this.lines.push(line);
