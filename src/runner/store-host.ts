@@ -138,6 +138,8 @@ export class StoreHost implements JobHost {
   readonly #held = new Set<JobSlot>();
   readonly #pending = new Set<Promise<void>>();
   readonly #renewal = new TimerEntry(() => void this.#renewAll());
+  /** Waits before the next attempt to write a finish: ended at once by {@link StoreHost.close}. */
+  readonly #retryWaits = new Set<TimerEntry>();
   /** Store calls batched per microtask drain (see the module comment). */
   readonly #restores: CallBatcher<string, JobStateRecord | null>;
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
@@ -304,12 +306,14 @@ export class StoreHost implements JobHost {
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (this.#pending.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
+      if (deadline <= Date.now()) return false;
+      let expiry: TimerEntry | null = null;
+      const expired = new Promise<void>((resolve) => {
+        expiry = new TimerEntry(() => resolve());
+        sharedTimerQueue.schedule(expiry, deadline);
+      });
       await Promise.race([Promise.allSettled([...this.#pending]), expired]);
-      clearTimeout(timer);
+      if (expiry !== null) sharedTimerQueue.cancel(expiry);
     }
     return true;
   }
@@ -319,6 +323,10 @@ export class StoreHost implements JobHost {
     this.#closed = true;
     sharedTimerQueue.cancel(this.#renewal);
     for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
+    for (const wait of this.#retryWaits) {
+      sharedTimerQueue.cancel(wait);
+      wait.callback(undefined);
+    }
   }
 
   async #yieldWhenBusy(): Promise<void> {
@@ -362,9 +370,21 @@ export class StoreHost implements JobHost {
         }
         this.#logger.warn({ job: slot.name, event: 'finish-retry', runId, attempt, err: failure }, `recording the end of run ${runId} failed; retrying in ${this.pollMs} ms`);
         this.#events.emit('job:error', { job: slot.name, phase: 'host', error: failure, retryIn: this.pollMs / 1000 });
-        await delay(this.pollMs);
+        await this.#retryWait(this.pollMs);
       }
     }
+  }
+
+  /** Resolves after `ms` (on the shared timer queue), or as soon as the host is closed. */
+  #retryWait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wait = new TimerEntry(() => {
+        this.#retryWaits.delete(wait);
+        resolve();
+      });
+      this.#retryWaits.add(wait);
+      sharedTimerQueue.schedule(wait, Date.now() + ms);
+    });
   }
 
   /** Releases the lease this process holds for the job, unless an execution holds it. */
@@ -537,8 +557,4 @@ export class StoreHost implements JobHost {
 /** The error text a run row keeps: the stack when there is one (it starts with the message). */
 function describeError(error: Error): string {
   return error.stack ?? `${error.name}: ${error.message}`;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
