@@ -16,6 +16,12 @@
  *
  * @module
  */
+import { registerIsolationLayer } from './job/job-isolation.js';
+import { threadIsolation } from './isolation/thread-isolation.js';
+
+// `isolation: 'thread'` is reached through an interface: BaseJob does not import the layer.
+registerIsolationLayer('thread', threadIsolation);
+
 export { BaseJob, type JobConfig, type JobRuntimeOptions } from './job/base-job.js';
 export { baseJobFields, retryBackoffSchema, type BaseJobConfig, type BaseJobModel, type FieldSchema, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job/job-fields.js';
 export { getDefaultLogger, setDefaultLogger, type JobLogger, type JobLogLevel, type LogMethod } from './job/job-logger.js';
