@@ -1,4 +1,4 @@
-import type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/index.js';
+import type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/host.js';
 
 /**
  * A {@link JobHost} that answers claims from a script, counting triggers like a store would,

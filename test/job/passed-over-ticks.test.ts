@@ -5,7 +5,8 @@
  * (defect 3, on a fake clock; test/replicas/frozen-holder.test.ts freezes a real process).
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { MisfirePolicy, UnexecutedTicks } from '../../src/index.js';
+import type { UnexecutedTicks } from '../../src/host.js';
+import type { MisfirePolicy } from '../../src/index.js';
 import { MINUTE, REFERENCE, SECOND, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 import { ScriptedHost } from '../helpers/scripted-host.js';

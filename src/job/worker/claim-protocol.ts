@@ -10,7 +10,7 @@
  * @module
  */
 import { toError } from '../../errors/to-error.js';
-import type { ExecutionGrant, ExecutionOutcome, JobHost, UnexecutedTicks } from '../job-host.js';
+import type { ExecutionGrant, ExecutionOutcome, UnexecutedTicks } from '../job-host.js';
 import type { RunContext, TriggerReason } from '../run-context.js';
 import type { JobWorker } from './job-worker.js';
 
@@ -100,7 +100,8 @@ export async function claim(
   unexecuted: UnexecutedTicks | null,
   rewindTo: number,
 ): Promise<ExecutionGrant | 'sleep' | null> {
-  const host = worker.host as JobHost;
+  const host = worker.host;
+  if (host === null) return null;
   worker.enter('claiming');
   let pending: Promise<ExecutionGrant | 'busy' | null>;
   let grant: ExecutionGrant | 'busy' | null | typeof CANCELLED;
@@ -136,7 +137,8 @@ export async function claim(
     return worker.stopRequested ? null : worker.sleepUntil(worker.clock.now() + host.pollMs);
   }
   if (grant === null && worker.schedule === null && reason === 'schedule') {
-    worker.lastEnd = worker.clock.now() - (worker.job.interval as number) * 1000 + host.pollMs;
+    // Another replica ran the interval: ask again after a poll rather than a whole interval.
+    worker.lastEnd = worker.clock.now() - (worker.job.interval ?? 0) * 1000 + host.pollMs;
   }
   return grant;
 }

@@ -95,9 +95,13 @@ async function run(worker: JobWorker, reason: TriggerReason, scheduledAt: number
   const context = beginRun(worker, reason, scheduledAt, grant);
   const stopSignal = (worker.runController ??= new AbortController()).signal;
   const timeout = worker.job.timeout;
-  const timeoutController = timeout === null ? null : new AbortController();
-  const timeoutEntry = timeoutController === null ? null : new TimerEntry(() => timeoutController.abort(new JobTimeoutError(worker.job.name, timeout as number)));
-  if (timeoutEntry !== null) sharedTimerQueue.schedule(timeoutEntry, context.startedAtMs + (timeout as number) * SECOND);
+  let timeoutController: AbortController | null = null;
+  let timeoutEntry: TimerEntry | null = null;
+  if (timeout !== null) {
+    const controller = (timeoutController = new AbortController());
+    timeoutEntry = new TimerEntry(() => controller.abort(new JobTimeoutError(worker.job.name, timeout)));
+    sharedTimerQueue.schedule(timeoutEntry, context.startedAtMs + timeout * SECOND);
+  }
   const grantSignal = grant?.signal === stopSignal ? null : grant?.signal;
   const signals = [stopSignal, timeoutController?.signal, grantSignal].filter((signal): signal is AbortSignal => signal != null);
   const signal = signals.length === 1 ? stopSignal : AbortSignal.any(signals);
