@@ -13,16 +13,7 @@
  *
  * @module
  */
-export type {
-  ExecutionGrant,
-  ExecutionOutcome,
-  ExecutionRequest,
-  HostedJob,
-  JobEvent,
-  JobHost,
-  RestoredJobState,
-  UnexecutedTicks,
-} from './job/job-host.js';
+export type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from './job/job-host.js';
 export { retryDelaySeconds } from './job/retry-delay.js';
 export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
 export type { ClaimAnswer, ClaimRefusal, ClaimRequest, LeaseRelease, RunClaim, RunFinish, RunOutcome, SkipRequest } from './store/job-store.js';

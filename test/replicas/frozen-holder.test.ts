@@ -3,9 +3,8 @@
  * replica takes the job over: on SIGCONT it must not execute the held tick (its lease is not
  * live any more on the local clock), only hand it back (issue 12, defect 3).
  */
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { dropSchema, randomSchemaName } from '../helpers/postgres-cluster.js';
-import { LEASE_TTL_S, PERIOD_MS, ReplicaSet, sleep, type ClaimLine, type Received } from './replica-harness.js';
+import { describe, expect, inject, it } from 'vitest';
+import { LEASE_TTL_S, PERIOD_MS, replicaSetPerTest, sleep, type ClaimLine, type Received } from './replica-harness.js';
 
 const url = inject('postgresUrl');
 const TTL_MS = LEASE_TTL_S * 1000;
@@ -13,18 +12,10 @@ const TTL_MS = LEASE_TTL_S * 1000;
 const CLAIM_AHEAD_S = 0.7;
 
 describe('a replica frozen while it holds a tick claimed ahead', () => {
-  let set: ReplicaSet | undefined;
-  let schema = '';
-
-  afterEach(async () => {
-    await set?.killAll();
-    set = undefined;
-    if (schema !== '') await dropSchema(url, schema);
-  });
+  const replicaSet = replicaSetPerTest(url);
 
   it('does not execute the held tick when it thaws after another replica took over', { timeout: 90_000 }, async () => {
-    schema = randomSchemaName('rep_holder');
-    set = new ReplicaSet(url, schema);
+    const set = replicaSet('rep_holder');
     for (const name of ['a', 'b']) set.start(name, { claimAhead: CLAIM_AHEAD_S });
     await Promise.all(set.live.map((replica) => replica.ready(60_000)));
     await sleep(2 * PERIOD_MS);
