@@ -35,6 +35,12 @@ import { intervalTrigger } from './interval-trigger.js';
 import { publicState, type WorkerPhase } from './worker-phase.js';
 
 const SECOND = 1000;
+/** Bits of {@link JobWorker}'s flags. */
+const STOP_REQUESTED = 1;
+const PAUSED = 2;
+const MANUAL_PENDING = 4;
+const RESTORED = 8;
+const SETUP_DONE = 16;
 
 /** The job a worker runs: its model, its hooks and what its isolation layer needs. */
 export interface WorkerJob extends JobHooks, IsolatedJob, HostedJob {
@@ -71,17 +77,11 @@ export class JobWorker {
   readonly schedule: CronSchedule | null;
   readonly clock: Clock;
   readonly rootLogger: JobLogger;
-  readonly trigger: TriggerStrategy;
   phase: WorkerPhase = 'stopped';
   host: JobHost | null = null;
   /** Who runs the hooks this (re)start: the job itself, or an isolation stand-in. */
   hooks: JobHooks;
   triggerCount: number;
-  stopRequested = false;
-  paused = false;
-  manualPending = false;
-  restored = false;
-  setupDone = false;
   activity: JobActivity | null = null;
   /** Cron: the newest tick run or passed over (epoch ms). */
   lastTick = 0;
@@ -104,7 +104,8 @@ export class JobWorker {
   /** Ends the wait on the host in progress, else null. */
   cancelHostWait: (() => void) | null = null;
   #logger: JobLogger | null = null;
-  #reported: JobState = 'stopped';
+  /** The booleans below, as bits of one number (an idle job is kept small: 100,000 may be held). */
+  #flags = 0;
   #wakeup: TimerEntry<JobWorker> | null = null;
   #stopListeners: StopListener[] | null = null;
 
@@ -115,12 +116,61 @@ export class JobWorker {
     this.rootLogger = rootLogger;
     this.clock = clock;
     this.hooks = job;
-    this.trigger = schedule === null ? intervalTrigger : cronTrigger;
+  }
+
+  /** A stop was requested since the latest start. */
+  get stopRequested(): boolean {
+    return (this.#flags & STOP_REQUESTED) !== 0;
+  }
+
+  set stopRequested(value: boolean) {
+    this.#flags = value ? this.#flags | STOP_REQUESTED : this.#flags & ~STOP_REQUESTED;
+  }
+
+  /** The job is paused. */
+  get paused(): boolean {
+    return (this.#flags & PAUSED) !== 0;
+  }
+
+  set paused(value: boolean) {
+    this.#flags = value ? this.#flags | PAUSED : this.#flags & ~PAUSED;
+  }
+
+  /** A manual trigger waits for the worker to be idle. */
+  get manualPending(): boolean {
+    return (this.#flags & MANUAL_PENDING) !== 0;
+  }
+
+  set manualPending(value: boolean) {
+    this.#flags = value ? this.#flags | MANUAL_PENDING : this.#flags & ~MANUAL_PENDING;
+  }
+
+  /** The persisted state was restored since the latest start. */
+  get restored(): boolean {
+    return (this.#flags & RESTORED) !== 0;
+  }
+
+  set restored(value: boolean) {
+    this.#flags = value ? this.#flags | RESTORED : this.#flags & ~RESTORED;
+  }
+
+  /** `setup()` succeeded and `shutdown()` has not run since. */
+  get setupDone(): boolean {
+    return (this.#flags & SETUP_DONE) !== 0;
+  }
+
+  set setupDone(value: boolean) {
+    this.#flags = value ? this.#flags | SETUP_DONE : this.#flags & ~SETUP_DONE;
+  }
+
+  /** How the job is triggered. */
+  get trigger(): TriggerStrategy {
+    return this.schedule === null ? intervalTrigger : cronTrigger;
   }
 
   /** The public state. */
   get state(): JobState {
-    return this.#reported;
+    return publicState(this.phase, this.stopRequested);
   }
 
   /** A logger whose entries carry `job: <name>`. */
@@ -140,11 +190,8 @@ export class JobWorker {
 
   /** Starts the loop (the job checked it is stopped). */
   start(): void {
-    this.stopRequested = false;
-    this.paused = false;
-    this.manualPending = false;
+    this.#flags &= SETUP_DONE;
     if (this.activity !== null) this.activity.failures = 0;
-    this.restored = false;
     this.lastTick = this.clock.now();
     this.log('info', { event: 'start', cron: this.job.cron, interval: this.job.interval }, 'job started');
     void this.boot();
@@ -153,6 +200,7 @@ export class JobWorker {
   /** Ends whatever the worker waits on or does, the same way for every phase (module documentation). */
   requestStop(): void {
     if (this.phase === 'stopped' || this.stopRequested) return;
+    const before = this.state;
     this.stopRequested = true;
     switch (this.phase) {
       case 'sleeping':
@@ -162,6 +210,7 @@ export class JobWorker {
         // execution that left a listener has its own): it is dropped, not aborted (an abort
         // costs ~7 µs, which adds up when a service stops 10,000 jobs).
         this.runController = null;
+        this.#report(before);
         void this.finish();
         break;
       case 'retry-wait':
@@ -172,7 +221,7 @@ export class JobWorker {
         // A hook runs (its signal aborts; the loop goes on when it returns) or the host is
         // waited on (the wait settles at once).
         this.runController?.abort(new JobException(this.job.name, 'stop requested'));
-        this.#report();
+        this.#report(before);
         this.cancelHostWait?.();
     }
   }
@@ -258,8 +307,7 @@ export class JobWorker {
    */
   async advance(): Promise<void> {
     // The first decision after setup still reads as `starting` (until the worker sleeps or runs).
-    if (this.phase === 'setting-up') this.phase = 'deciding';
-    else this.enter('deciding');
+    if (this.phase !== 'setting-up') this.enter('deciding');
     try {
       for (;;) {
         if (this.stopRequested) return await this.finish();
@@ -391,15 +439,19 @@ export class JobWorker {
 
   /** Moves to `phase`, reporting the public state to the host when it changes. */
   enter(phase: WorkerPhase): void {
+    if (this.host === null) {
+      this.phase = phase;
+      return;
+    }
+    const before = this.state;
     this.phase = phase;
-    this.#report();
+    this.#report(before);
   }
 
-  #report(): void {
-    const state = publicState(this.phase, this.stopRequested);
-    if (this.#reported === state) return;
-    this.#reported = state;
-    if (this.host !== null) this.emit({ type: 'state', state });
+  /** Reports the public state to the host if it changed from `before`. */
+  #report(before: JobState): void {
+    const state = this.state;
+    if (state !== before && this.host !== null) this.emit({ type: 'state', state });
   }
 
   /** The activity record, allocated on first use. */

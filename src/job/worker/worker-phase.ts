@@ -12,7 +12,7 @@ import type { JobState } from '../job-state.js';
  *
  * - `stopped`: no worker. `start()` leaves it.
  * - `restoring`: waiting for the host to load the persisted state (a host wait).
- * - `setting-up`: `setup()` is running.
+ * - `setting-up`: `setup()` is running, or the first decision after it.
  * - `deciding`: awake, deciding what is due (synchronous between waits).
  * - `claiming`: waiting for the host to grant an execution (a host wait).
  * - `recording`: waiting for the host to record ticks that will not run (a host wait).
@@ -36,9 +36,6 @@ export type WorkerPhase =
   | 'paused'
   | 'retry-wait'
   | 'shutting-down';
-
-/** The phases that wait on the host: a stop settles them at once. */
-export const HOST_WAITS: ReadonlySet<WorkerPhase> = new Set(['restoring', 'claiming', 'recording']);
 
 const PUBLIC_STATES: Readonly<Record<WorkerPhase, JobState>> = {
   stopped: 'stopped',
