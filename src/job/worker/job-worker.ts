@@ -7,11 +7,9 @@
  * signal abort and the worker finishes when it returns. `pause()` stops triggering the same way.
  *
  * A sleeping worker holds no promise, closure or timer of its own, only an entry in the shared
- * {@link TimerQueue}, which is what lets a process hold 100,000 idle jobs cheaply and stop them
- * at once. Triggering is a strategy ({@link cronTrigger}, {@link intervalTrigger}); the claim
- * protocol with a runner's host is `claim-protocol.ts`, a no-op for a job without a host.
- *
- * Internal: its fields are shared with the strategy and protocol modules of this folder.
+ * timer queue (100,000 idle jobs stay cheap and stop at once). Triggering is a strategy
+ * ({@link cronTrigger}, {@link intervalTrigger}); the claim protocol with a runner's host is
+ * `claim-protocol.ts`, a no-op without a host. Internal: its fields are shared with this folder.
  *
  * @module
  */
@@ -32,15 +30,10 @@ import { PAUSED_BEFORE_START, releaseHeldClaim, restoreFromHost, STOPPED_BEFORE_
 import { cronTrigger } from './cron-trigger.js';
 import { executeGranted, isPromiseLike } from './execution.js';
 import { intervalTrigger } from './interval-trigger.js';
+import { WorkerFlags } from './worker-flags.js';
 import { publicState, type WorkerPhase } from './worker-phase.js';
 
 const SECOND = 1000;
-/** Bits of {@link JobWorker}'s flags. */
-const STOP_REQUESTED = 1;
-const PAUSED = 2;
-const MANUAL_PENDING = 4;
-const RESTORED = 8;
-const SETUP_DONE = 16;
 
 /** The job a worker runs: its model, its hooks and what its isolation layer needs. */
 export interface WorkerJob extends JobHooks, IsolatedJob, HostedJob {
@@ -72,16 +65,24 @@ export interface TriggerStrategy {
 type StopListener = () => void;
 
 /** One job's worker (see the module documentation). */
-export class JobWorker {
+export class JobWorker extends WorkerFlags {
+  /** The job whose loop this is. */
   readonly job: WorkerJob;
+  /** The compiled cron schedule, or `null` for an interval job. */
   readonly schedule: CronSchedule | null;
+  /** Where "now" is read. */
   readonly clock: Clock;
+  /** The logger the job was given (its child, with `job: <name>`, is {@link JobWorker.logger}). */
   readonly rootLogger: JobLogger;
+  /** The state of the machine. */
   phase: WorkerPhase = 'stopped';
+  /** The runner's host, or `null` for a bare job. */
   host: JobHost | null = null;
   /** Who runs the hooks this (re)start: the job itself, or an isolation stand-in. */
   hooks: JobHooks;
+  /** The job's trigger count. */
   triggerCount: number;
+  /** The latest execution and the counters, allocated on first use. */
   activity: JobActivity | null = null;
   /** Cron: the newest tick run or passed over (epoch ms). */
   lastTick = 0;
@@ -104,63 +105,18 @@ export class JobWorker {
   /** Ends the wait on the host in progress, else null. */
   cancelHostWait: (() => void) | null = null;
   #logger: JobLogger | null = null;
-  /** The booleans below, as bits of one number (an idle job is kept small: 100,000 may be held). */
-  #flags = 0;
   #wakeup: TimerEntry<JobWorker> | null = null;
   #stopListeners: StopListener[] | null = null;
 
+  /** A stopped worker for `job`. */
   constructor(job: WorkerJob, schedule: CronSchedule | null, triggerCount: number, rootLogger: JobLogger, clock: Clock) {
+    super();
     this.job = job;
     this.schedule = schedule;
     this.triggerCount = triggerCount;
     this.rootLogger = rootLogger;
     this.clock = clock;
     this.hooks = job;
-  }
-
-  /** A stop was requested since the latest start. */
-  get stopRequested(): boolean {
-    return (this.#flags & STOP_REQUESTED) !== 0;
-  }
-
-  set stopRequested(value: boolean) {
-    this.#flags = value ? this.#flags | STOP_REQUESTED : this.#flags & ~STOP_REQUESTED;
-  }
-
-  /** The job is paused. */
-  get paused(): boolean {
-    return (this.#flags & PAUSED) !== 0;
-  }
-
-  set paused(value: boolean) {
-    this.#flags = value ? this.#flags | PAUSED : this.#flags & ~PAUSED;
-  }
-
-  /** A manual trigger waits for the worker to be idle. */
-  get manualPending(): boolean {
-    return (this.#flags & MANUAL_PENDING) !== 0;
-  }
-
-  set manualPending(value: boolean) {
-    this.#flags = value ? this.#flags | MANUAL_PENDING : this.#flags & ~MANUAL_PENDING;
-  }
-
-  /** The persisted state was restored since the latest start. */
-  get restored(): boolean {
-    return (this.#flags & RESTORED) !== 0;
-  }
-
-  set restored(value: boolean) {
-    this.#flags = value ? this.#flags | RESTORED : this.#flags & ~RESTORED;
-  }
-
-  /** `setup()` succeeded and `shutdown()` has not run since. */
-  get setupDone(): boolean {
-    return (this.#flags & SETUP_DONE) !== 0;
-  }
-
-  set setupDone(value: boolean) {
-    this.#flags = value ? this.#flags | SETUP_DONE : this.#flags & ~SETUP_DONE;
   }
 
   /** How the job is triggered. */
@@ -190,7 +146,7 @@ export class JobWorker {
 
   /** Starts the loop (the job checked it is stopped). */
   start(): void {
-    this.#flags &= SETUP_DONE;
+    this.resetFlags();
     if (this.activity !== null) this.activity.failures = 0;
     this.lastTick = this.clock.now();
     this.log('info', { event: 'start', cron: this.job.cron, interval: this.job.interval }, 'job started');
@@ -365,7 +321,7 @@ export class JobWorker {
     return 'sleep';
   }
 
-  /** Sleeps with no wake-up: only a stop, a pause or a manual trigger wakes the worker. */
+  /** Sleeps with no wake-up (a stop, a pause or a manual trigger ends it). */
   sleepForever(): 'sleep' {
     this.enter('sleeping');
     return 'sleep';
