@@ -34,15 +34,11 @@ import type { JobLogger } from '../job/job-logger.js';
 import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
+import { createJobSlot, expiryMargin, type ActiveRun, type JobSlot } from './job-slot.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
-/**
- * A lease counts as lost this long before it would expire unconfirmed (a tenth of its length,
- * at most 500 ms), so that an execution stops before another replica may take the job over.
- */
-const expiryMargin = (leaseMs: number): number => Math.min(leaseMs / 10, 500);
 
 /** Default of {@link StoreHostOptions.pruneEvery}. */
 export const DEFAULT_PRUNE_EVERY = 50;
@@ -74,47 +70,6 @@ export interface StoreHostOptions {
   readonly events: TypedEmitter<RunnerEventMap>;
   /** Logs the host's own background failures (finish retries, renewals, pruning). */
   readonly logger: JobLogger;
-}
-
-/** An execution the store granted, from claim to finish. */
-interface ActiveRun {
-  readonly grant: ExecutionGrant;
-  /** The execution's controller (the job's): aborted when the lease is lost. */
-  readonly controller: AbortController;
-  readonly record: RunRecord;
-  /** The lease was lost while this run held it. */
-  leaseLost: boolean;
-}
-
-/** What the host knows about one job. */
-interface JobSlot {
-  readonly name: string;
-  readonly keepsLease: boolean;
-  /** The lease fence this process holds, or `null`. */
-  fence: number | null;
-  /** Changes whenever the lease is claimed or given up, so stale renewals are ignored. */
-  epoch: number;
-  /**
-   * When the newest request the store confirmed the lease with was sent (local clock): the
-   * lease is live until at least this plus the lease length.
-   */
-  confirmedAt: number;
-  /** Fires shortly before the lease would expire unconfirmed: the lease then counts as lost. */
-  readonly deadline: TimerEntry;
-  /** When the renewal in flight was sent, or `NaN` when none is. */
-  renewSentAt: number;
-  run: ActiveRun | null;
-  /**
-   * The key of the previous claim when it rejected (its commit may or may not have happened):
-   * the next claim is re-sent under it as a retry. `null` when no claim is in doubt.
-   */
-  claimInDoubt: string | null;
-  /** The job was asked to stop: claims that resolve now are given back. */
-  stopping: boolean;
-  /** Writes left before the next prune (0: prune at the next write). */
-  writesUntilPrune: number;
-  /** Finish and release work of this job, in order. */
-  settled: Promise<void>;
 }
 
 /**
@@ -307,13 +262,11 @@ export class StoreHost implements JobHost {
     const deadline = Date.now() + timeoutMs;
     while (this.#pending.size > 0) {
       if (deadline <= Date.now()) return false;
-      let expiry: TimerEntry | null = null;
-      const expired = new Promise<void>((resolve) => {
-        expiry = new TimerEntry(() => resolve());
-        sharedTimerQueue.schedule(expiry, deadline);
-      });
-      await Promise.race([Promise.allSettled([...this.#pending]), expired]);
-      if (expiry !== null) sharedTimerQueue.cancel(expiry);
+      let expire = (): void => undefined;
+      const expiry = new TimerEntry(() => expire());
+      sharedTimerQueue.schedule(expiry, deadline);
+      await Promise.race([Promise.allSettled([...this.#pending]), new Promise<void>((resolve) => (expire = resolve))]);
+      sharedTimerQueue.cancel(expiry);
     }
     return true;
   }
@@ -532,22 +485,7 @@ export class StoreHost implements JobHost {
   #slot(job: HostedJob): JobSlot {
     let slot = this.#slots.get(job.name);
     if (slot === undefined) {
-      const deadline = new TimerEntry(() => this.#onDeadline(created));
-      const created: JobSlot = {
-        name: job.name,
-        keepsLease: job.cron === null,
-        fence: null,
-        epoch: 0,
-        confirmedAt: Number.NEGATIVE_INFINITY,
-        deadline,
-        renewSentAt: Number.NaN,
-        run: null,
-        claimInDoubt: null,
-        stopping: false,
-        writesUntilPrune: this.#slots.size % this.#pruneEvery,
-        settled: Promise.resolve(),
-      };
-      slot = created;
+      slot = createJobSlot(job, this.#slots.size % this.#pruneEvery, (created) => this.#onDeadline(created));
       this.#slots.set(job.name, slot);
     }
     return slot;
