@@ -30,7 +30,7 @@ import { PAUSED_BEFORE_START, releaseHeldClaim, restoreFromHost, STOPPED_BEFORE_
 import { cronTrigger } from './cron-trigger.js';
 import { executeGranted, isPromiseLike } from './execution.js';
 import { intervalTrigger } from './interval-trigger.js';
-import { WorkerFlags } from './worker-flags.js';
+import { SETUP_DONE, STOP_REQUESTED, WorkerFlags } from './worker-flags.js';
 import { publicState, type WorkerPhase } from './worker-phase.js';
 
 const SECOND = 1000;
@@ -155,10 +155,12 @@ export class JobWorker extends WorkerFlags {
 
   /** Ends whatever the worker waits on or does, the same way for every phase (module documentation). */
   requestStop(): void {
-    if (this.phase === 'stopped' || this.stopRequested) return;
-    const before = this.state;
-    this.stopRequested = true;
-    switch (this.phase) {
+    const phase = this.phase;
+    if (phase === 'stopped' || (this.flags & STOP_REQUESTED) !== 0) return;
+    // Read only for a host (stopping 10,000 bare jobs must stay cheap).
+    const before = this.host === null ? null : this.state;
+    this.flags |= STOP_REQUESTED;
+    switch (phase) {
       case 'sleeping':
       case 'holding':
       case 'paused':
@@ -343,7 +345,7 @@ export class JobWorker extends WorkerFlags {
   /** The worker has ended: notify waiters and the host. */
   end(): void {
     this.cancelWakeup();
-    releaseHeldClaim(this, STOPPED_BEFORE_START);
+    if (this.heldClaim !== null) releaseHeldClaim(this, STOPPED_BEFORE_START);
     this.runController = null;
     this.enter('stopped');
     if (this.isLogged('info')) this.log('info', { event: 'stop', triggerCount: this.triggerCount }, 'job stopped');
@@ -355,8 +357,8 @@ export class JobWorker extends WorkerFlags {
 
   /** Runs shutdown once per successful setup; returns a promise only if shutdown returned one. */
   #shutdownIfSetUp(): Promise<void> | undefined {
-    if (!this.setupDone) return undefined;
-    this.setupDone = false;
+    if ((this.flags & SETUP_DONE) === 0) return undefined;
+    this.flags &= ~SETUP_DONE;
     let result: void | Promise<void>;
     try {
       result = this.hooks.shutdown();
@@ -404,8 +406,9 @@ export class JobWorker extends WorkerFlags {
     this.#report(before);
   }
 
-  /** Reports the public state to the host if it changed from `before`. */
-  #report(before: JobState): void {
+  /** Reports the public state to the host if it changed from `before` (`null`: no host). */
+  #report(before: JobState | null): void {
+    if (before === null) return;
     const state = this.state;
     if (state !== before && this.host !== null) this.emit({ type: 'state', state });
   }

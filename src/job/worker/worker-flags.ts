@@ -5,19 +5,22 @@
  * @module
  */
 
-const STOP_REQUESTED = 1;
+/** Bit of a stop requested since the latest start. */
+export const STOP_REQUESTED = 1;
 const PAUSED = 2;
 const MANUAL_PENDING = 4;
 const RESTORED = 8;
-const SETUP_DONE = 16;
+/** Bit of a successful `setup()` whose `shutdown()` has not run yet. */
+export const SETUP_DONE = 16;
 
 /** The worker's flags (see the module documentation). */
 export class WorkerFlags {
-  #flags = 0;
+  /** The bits; read and written directly only on the stop path, which must stay cheap. */
+  protected flags = 0;
 
   /** A stop was requested since the latest start. */
   get stopRequested(): boolean {
-    return (this.#flags & STOP_REQUESTED) !== 0;
+    return (this.flags & STOP_REQUESTED) !== 0;
   }
 
   set stopRequested(value: boolean) {
@@ -26,7 +29,7 @@ export class WorkerFlags {
 
   /** The job is paused. */
   get paused(): boolean {
-    return (this.#flags & PAUSED) !== 0;
+    return (this.flags & PAUSED) !== 0;
   }
 
   set paused(value: boolean) {
@@ -35,7 +38,7 @@ export class WorkerFlags {
 
   /** A manual trigger waits for the worker to be idle. */
   get manualPending(): boolean {
-    return (this.#flags & MANUAL_PENDING) !== 0;
+    return (this.flags & MANUAL_PENDING) !== 0;
   }
 
   set manualPending(value: boolean) {
@@ -44,7 +47,7 @@ export class WorkerFlags {
 
   /** The persisted state was restored since the latest start. */
   get restored(): boolean {
-    return (this.#flags & RESTORED) !== 0;
+    return (this.flags & RESTORED) !== 0;
   }
 
   set restored(value: boolean) {
@@ -53,7 +56,7 @@ export class WorkerFlags {
 
   /** `setup()` succeeded and `shutdown()` has not run since. */
   get setupDone(): boolean {
-    return (this.#flags & SETUP_DONE) !== 0;
+    return (this.flags & SETUP_DONE) !== 0;
   }
 
   set setupDone(value: boolean) {
@@ -61,11 +64,11 @@ export class WorkerFlags {
   }
 
   #setFlag(bit: number, value: boolean): void {
-    this.#flags = value ? this.#flags | bit : this.#flags & ~bit;
+    this.flags = value ? this.flags | bit : this.flags & ~bit;
   }
 
   /** A (re)start: every flag cleared but `setupDone` (a shutdown still owed stays owed). */
   protected resetFlags(): void {
-    this.#flags &= SETUP_DONE;
+    this.flags &= SETUP_DONE;
   }
 }
