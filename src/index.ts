@@ -14,25 +14,24 @@
  * job.start();
  * ```
  *
+ * This entry holds what job authors and runner users need. Store and host authors (and custom
+ * HTTP routes) find the host protocol, the store host and the building blocks under
+ * `eleanor-jobs/host` (docs/guide/host.md).
+ *
  * @module
  */
+import { registerIsolationLayer } from './job/job-isolation.js';
+import { threadIsolation } from './isolation/thread-isolation.js';
+
+// `isolation: 'thread'` is reached through an interface: BaseJob does not import the layer.
+registerIsolationLayer('thread', threadIsolation);
+
 export { BaseJob, type JobConfig, type JobRuntimeOptions } from './job/base-job.js';
 export { baseJobFields, retryBackoffSchema, type BaseJobConfig, type BaseJobModel, type FieldSchema, type JobFieldShape, type ResourceLimits, type RetryBackoff } from './job/job-fields.js';
 export { getDefaultLogger, setDefaultLogger, type JobLogger, type JobLogLevel, type LogMethod } from './job/job-logger.js';
 export type { JobState, LastRun } from './job/job-state.js';
 export type { JobHooks } from './job/job-hooks.js';
 export { RunContext, type TriggerReason } from './job/run-context.js';
-export type {
-  ExecutionGrant,
-  ExecutionOutcome,
-  ExecutionRequest,
-  HostedJob,
-  JobEvent,
-  JobHost,
-  RestoredJobState,
-  UnexecutedTicks,
-} from './job/job-host.js';
-export { retryDelaySeconds } from './job/retry-delay.js';
 export { JobException } from './errors/job-exception.js';
 export { JobConfigError, type ConfigIssue } from './errors/job-config-error.js';
 export { JobTimeoutError } from './errors/job-timeout-error.js';
@@ -40,44 +39,20 @@ export { StoreError, StoreSchemaError, UnsupportedDatabaseVersionError } from '.
 export { CronSchedule, type CronScheduleOptions } from './schedule/cron-schedule.js';
 export { CronSyntaxError } from './schedule/cron-syntax-error.js';
 export { describeCron } from './schedule/describe-cron.js';
-export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfirePolicy, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
+export type { MisfirePolicy } from './schedule/misfire-plan.js';
 export type { Clock } from './time/clock.js';
 export { systemClock } from './time/clock.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
-export type {
-  ClaimAnswer,
-  ClaimRefusal,
-  ClaimRequest,
-  FinalRunStatus,
-  JobStateRecord,
-  JobStore,
-  LeaseRelease,
-  RunClaim,
-  RunFinish,
-  RunOutcome,
-  RunQuery,
-  RunRecord,
-  RunStatus,
-  SkipRequest,
-  UnexecutedTickStatus,
-} from './store/job-store.js';
-export { JobRunner, FORCED_EXIT_CODE, type RunnerState, type RunnerStatus, type StopOptions, type StopReport } from './runner/job-runner.js';
-export { RUNNER_DEFAULTS, type JobRunnerOptions, type RunnerMetricsSettings } from './runner/runner-options.js';
+export type { FinalRunStatus, JobStateRecord, JobStore, RunQuery, RunRecord, RunStatus, UnexecutedTickStatus } from './store/job-store.js';
+export { JobRunner, type RunnerState, type RunnerStatus, type StopOptions, type StopReport } from './runner/job-runner.js';
+export type { JobRunnerOptions, RunnerMetricsSettings } from './runner/runner-options.js';
 export type { RunnerEventMap, RunnerEventName, RunnerStartEvent, RunnerStopEvent, JobStateEvent, JobErrorEvent, RunStartEvent, RunEndEvent, TickUnexecutedEvent } from './runner/runner-events.js';
-export { TypedEmitter, type Listener, type ListenerErrorHandler } from './runner/typed-emitter.js';
-export { StoreHost, DEFAULT_PRUNE_EVERY, type StoreHostOptions } from './runner/store-host.js';
-export { RecentRuns } from './runner/recent-runs.js';
 export { LeaseLostError } from './runner/lease-lost-error.js';
-export { SHUTDOWN_SIGNALS, type ShutdownSignal } from './runner/shutdown-signals.js';
 export { RunnerMetrics, type MetricsJobSource, type RunnerMetricsOptions } from './metrics/runner-metrics.js';
-export { startHttpServer, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, type HttpServerOptions, type RunnerHttpServer } from './http/http-server.js';
-export { createRequestHandler, DEFAULT_MAX_EVENT_CLIENTS, type NextFunction, type RequestHandlerOptions, type RunnerRequestHandler } from './http/request-handler.js';
-export { HttpError, json, text, type HttpMethod, type HttpResponse, type HttpRoute, type RouteContext } from './http/http-route.js';
-export { jobView, runView, describeSchedule, type JobDetailView, type JobView, type RunView } from './http/views.js';
-export type { ActionResponse, JobsResponse, RunsResponse } from './http/api-routes.js';
+export { startHttpServer, type HttpServerOptions, type RunnerHttpServer } from './http/http-server.js';
+export { createRequestHandler, type NextFunction, type RequestHandlerOptions, type RunnerRequestHandler } from './http/request-handler.js';
 export { JobThreadError, type ThreadFailure } from './isolation/job-thread-error.js';
 export type { ThreadJobClass } from './isolation/job-class-location.js';
 export { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.js';
-export { REDACTED, redactSecrets, secretFieldsOf } from './job/secret-fields.js';
 /** zod's schema builder, the one `fields` are written with (`import { z } from 'eleanor-jobs'`: no second install). */
 export { z } from 'zod';

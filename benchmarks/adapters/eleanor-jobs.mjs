@@ -1,7 +1,7 @@
 // eleanor-jobs: one BaseJob subclass instance per job, `start()`ed; stopping is
 // `requestStop()` on all, then awaiting every `waitUntilDone()`. Uses the built package
 // (`npm run build`), through its public entry point only.
-import { BaseJob } from 'eleanor-jobs';
+import { BaseJob, JobRunner } from 'eleanor-jobs';
 
 export const supports = { interval: true, cron: true };
 
@@ -37,6 +37,23 @@ export function scheduleInterval(n, { seconds, nameAt, onFire }) {
 
 export function scheduleCron(n, { exprAt, nameAt, onFire }) {
   launch(n, (i) => ({ name: nameAt(i), cron: exprAt(i) }), onFire);
+}
+
+/** A logger that writes nothing (a runner's own start and stop lines are not what is measured). */
+const silent = { child: () => silent, debug() {}, info() {}, warn() {}, error() {}, isLevelEnabled: () => false };
+let runner = null;
+
+/** Interval jobs hosted by a `JobRunner` over its default memory store (the stop case's runner mode). */
+export async function scheduleIntervalInRunner(n, { seconds, nameAt }) {
+  runner = new JobRunner({ logger: silent });
+  for (let i = 0; i < n; i++) runner.add(new NoopJob({ name: nameAt(i), interval: seconds, logger: silent }));
+  await runner.start();
+}
+
+/** `runner.stop()`: every job stopped, outcomes written, the store closed. */
+export async function stopRunner() {
+  await runner.stop();
+  runner = null;
 }
 
 export async function stopAll() {

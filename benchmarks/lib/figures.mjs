@@ -91,6 +91,11 @@ export function buildFigures(records, { quick = false } = {}) {
       : { value: null, text: m.exitedRuns === 0 ? 'did not exit' : `exited ${m.exitedRuns}/${m.reps}` }),
   });
 
+  add({
+    group: 'Stop', scenario: 'stop', variant: `runner/${s.stopN}`, id: 'stop.runner',
+    label: `stop ${n$(s.stopN)} sleeping interval jobs: eleanor-jobs under a JobRunner (runner.stop()), toad-scheduler as above`, unit: 'ms', field: 'stopMs',
+  });
+
   const b2b = { group: 'Throughput', scenario: 'throughput', variant: 'b2b' };
   add({ ...b2b, id: 'throughput.rate', label: 'back-to-back triggers per second (raw: setImmediate loop)', unit: '/s', better: 'higher', field: 'perSec' });
   figs.push(awaitLoopFigure(records, figs.at(-1)));

@@ -2,7 +2,8 @@
 // Runs `seconds`, stops, then prints one JSON line: every execution as [job, tick, lateness]
 // (lateness: start minus the tick, in ms), and the runner's default claimAhead.
 //   node replica.mjs <postgres-url> <n> <seconds> <schema> <claimAhead seconds | default>
-import { BaseJob, JobRunner, RUNNER_DEFAULTS } from 'eleanor-jobs';
+import { BaseJob, JobRunner } from 'eleanor-jobs';
+import { RUNNER_DEFAULTS } from 'eleanor-jobs/host';
 import { PostgresStore } from 'eleanor-jobs/postgres';
 
 const [url, n, seconds, schema, claimAhead] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]];

@@ -62,6 +62,7 @@ async function ready({ runner }: RouteContext) {
   if (!status.started) return json({ status: 'not ready', reason: `runner is ${status.state}` }, 503);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
+    // A per-request relative deadline, cleared below: a Node timer, not the shared queue.
     timer = setTimeout(() => reject(new Error(`no answer within ${READY_PING_TIMEOUT_MS} ms`)), READY_PING_TIMEOUT_MS);
   });
   try {

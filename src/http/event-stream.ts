@@ -66,6 +66,8 @@ export class EventStream {
       }),
       runner.on('job:state', ({ job }) => this.#jobChanged(job)),
     ];
+    // A Node timer, not the shared queue: one repeating, unref'd timer per stream, which must
+    // not hold the process open (the queue's timer does while jobs sleep).
     this.#heartbeat = setInterval(() => this.#write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
     this.#heartbeat.unref();
   }
@@ -109,6 +111,7 @@ export class EventStream {
   #jobChanged(job: string): void {
     if (this.#clients.size === 0) return;
     this.#changedJobs.add(job);
+    // A short relative delay (coalescing), not a wall-clock instant: a Node timer, not the queue.
     this.#flush ??= setTimeout(() => this.#flushJobs(), this.#coalesceMs);
   }
 

@@ -71,7 +71,7 @@ async function runHook(message: Extract<MainToWorker, { type: 'call' }>, control
       const { run } = message;
       instance.triggerCount = run.trigger;
       const signal = (controller ?? new AbortController()).signal;
-      return instance.execute(signal, new RunContext(run.trigger, run.reason, run.scheduledAtMs, run.startedAtMs, run.runId));
+      return instance.execute(signal, new RunContext(run.trigger, run.reason, run.scheduledAtMs, run.startedAtMs, run.runId, run.fence));
     }
   }
 }

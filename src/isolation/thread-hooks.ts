@@ -15,10 +15,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ResourceLimits } from '../job/job-fields.js';
 import type { JobHooks } from '../job/job-hooks.js';
-import type { JobLogger, JobLogLevel } from '../job/job-logger.js';
-import type { JobState } from '../job/job-state.js';
+import type { IsolatedJob } from '../job/job-isolation.js';
+import type { JobLogLevel } from '../job/job-logger.js';
 import type { RunContext } from '../job/run-context.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { locateJobClass, type JobClassLocation, type ThreadJobClass } from './job-class-location.js';
@@ -36,14 +35,7 @@ import {
 } from './thread-protocol.js';
 
 /** The part of a job the stand-in uses (a `BaseJob` has all of it). */
-export interface ThreadedJob {
-  readonly name: string;
-  readonly stopGrace: number;
-  readonly resourceLimits: ResourceLimits | null;
-  readonly state: JobState;
-  readonly logger: JobLogger;
-  toJSON(): Record<string, unknown>;
-}
+export type ThreadedJob = IsolatedJob;
 
 interface PendingCall {
   readonly hook: ThreadHookName;
@@ -122,7 +114,7 @@ export class ThreadHooks implements JobHooks {
    * `stopGrace` seconds later it is terminated and this rejects with a {@link JobThreadError}.
    */
   execute(signal: AbortSignal, run: RunContext): Promise<void> {
-    const data: RunData = { trigger: run.trigger, reason: run.reason, scheduledAtMs: run.scheduledAtMs, startedAtMs: run.startedAtMs, runId: run.runId };
+    const data: RunData = { trigger: run.trigger, reason: run.reason, scheduledAtMs: run.scheduledAtMs, startedAtMs: run.startedAtMs, runId: run.runId, fence: run.fence };
     const { id, promise } = this.#call('execute', data);
     if (id === null) return promise;
     let grace: TimerEntry | null = null;

@@ -29,6 +29,7 @@ export interface RunData {
   readonly reason: TriggerReason;
   readonly scheduledAtMs: number | null;
   readonly runId: string | null;
+  readonly fence: number | null;
   readonly startedAtMs: number;
 }
 

@@ -1,3 +1,5 @@
+import type { FailureLog } from './failure-log.js';
+
 /**
  * What a job has done: its latest execution and its failure and missed-tick counters.
  * Allocated on the job's first execution or passed-over tick, so that an idle job (most of
@@ -16,4 +18,6 @@ export class JobActivity {
   lastRunEnd = Number.NaN;
   /** The error it failed with, or `null`. */
   lastRunError: Error | null = null;
+  /** Bounds the job's failure log entries (repeats counted, text capped); made at the first failure. */
+  failureLog: FailureLog | null = null;
 }

@@ -58,6 +58,22 @@ export interface ExecutionGrant {
   /** The id of the run's record, given to `execute` as `run.runId`; `null` if there is none. */
   readonly runId: string | null;
   /**
+   * The fencing number of the lease the grant holds, given to `execute` as `run.fence`;
+   * omitted when there is none. It only grows: a downstream write can reject stale ones.
+   */
+  readonly fence?: number;
+  /**
+   * How many of the request's unexecuted ticks the host recorded with this claim (another
+   * replica may have recorded or run some of them first). Omitted: all of them.
+   */
+  readonly unexecutedRecorded?: number;
+  /**
+   * The instant (epoch ms, read on the local clock) until which the grant's lease is known
+   * to be live, read at the moment of execute: a grant held past it (say, by a process frozen
+   * while it held a tick claimed ahead) is handed back unexecuted. Omitted: no limit.
+   */
+  readonly liveUntil?: () => number;
+  /**
    * Aborts if the grant is lost while executing (a lease taken over), with a reason that is
    * not a `JobException`; `null` if it cannot be. Usually the request's controller's signal.
    */
@@ -106,8 +122,11 @@ export interface JobHost {
   claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null>;
   /** Reports how a granted execution ended. */
   finish(job: HostedJob, grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void>;
-  /** Records ticks that will not execute when no execution follows them. */
-  recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<void>;
+  /**
+   * Records ticks that will not execute when no execution follows them. Resolves with how
+   * many of them it recorded (0 when another replica had already recorded or run them).
+   */
+  recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number>;
   /** Called when the job's worker ends (release leases). */
   detach(job: HostedJob): Promise<void>;
   /** Receives every event; must not throw. */

@@ -21,6 +21,9 @@ export class RunContext {
    *   jitter included), or `null` for start and manual triggers
    * @param startedAtMs - when it started
    * @param runId - the id of the run's row in the runner's store, or `null` without a runner
+   * @param fence - the fencing number of the job's lease for this run, or `null` without a
+   *   runner: it only grows, so a downstream write that stores the highest fence it has seen
+   *   can reject a write from a replica that lost the lease (see the runner guide)
    */
   constructor(
     readonly trigger: number,
@@ -28,6 +31,7 @@ export class RunContext {
     readonly scheduledAtMs: number | null,
     readonly startedAtMs: number,
     readonly runId: string | null = null,
+    readonly fence: number | null = null,
   ) {}
 
   /** The instant the execution was due, or `null` for start and manual triggers. */

@@ -280,6 +280,8 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       process.exit(FORCED_EXIT_CODE);
     }
     this.#logger.info({ event: 'shutdown', signal, timeout: this.shutdownTimeout }, `${signal} received; stopping (up to ${this.shutdownTimeout} s, send it again to exit at once)`);
+    // A Node timer, not the shared queue: it must fire (unref'd) even if the stop it guards
+    // leaves the queue's timer cancelled, and it is one per process.
     const giveUp = setTimeout(() => {
       this.#logger.error({ event: 'shutdown-timeout' }, 'shutdown did not complete; exiting');
       process.exit(1);

@@ -35,16 +35,12 @@ import type { JobLogger } from '../job/job-logger.js';
 import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
+import { createJobSlot, expiryMargin, type ActiveRun, type JobSlot } from './job-slot.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import { LeaseWaitNotice } from './lease-wait-notice.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
-/**
- * A lease counts as lost this long before it would expire unconfirmed (a tenth of its length,
- * at most 500 ms), so that an execution stops before another replica may take the job over.
- */
-const expiryMargin = (leaseMs: number): number => Math.min(leaseMs / 10, 500);
 
 /** Default of {@link StoreHostOptions.pruneEvery}. */
 export const DEFAULT_PRUNE_EVERY = 50;
@@ -80,44 +76,6 @@ export interface StoreHostOptions {
   readonly wrapExecution?: ExecutionWrapper | undefined;
 }
 
-/** An execution the store granted, from claim to finish. */
-interface ActiveRun {
-  readonly grant: ExecutionGrant;
-  /** The execution's controller (the job's): aborted when the lease is lost. */
-  readonly controller: AbortController;
-  readonly record: RunRecord;
-  /** The lease was lost while this run held it. */
-  leaseLost: boolean;
-}
-
-/** What the host knows about one job. */
-interface JobSlot {
-  readonly name: string;
-  readonly keepsLease: boolean;
-  /** The lease fence this process holds, or `null`. */
-  fence: number | null;
-  /** Changes whenever the lease is claimed or given up, so stale renewals are ignored. */
-  epoch: number;
-  /**
-   * When the newest request the store confirmed the lease with was sent (local clock): the
-   * lease is live until at least this plus the lease length.
-   */
-  confirmedAt: number;
-  /** Fires shortly before the lease would expire unconfirmed: the lease then counts as lost. */
-  readonly deadline: TimerEntry;
-  /** When the renewal in flight was sent, or `NaN` when none is. */
-  renewSentAt: number;
-  run: ActiveRun | null;
-  /** The previous claim rejected: its commit may or may not have happened. */
-  claimInDoubt: boolean;
-  /** The job was asked to stop: claims that resolve now are given back. */
-  stopping: boolean;
-  /** Writes left before the next prune (0: prune at the next write). */
-  writesUntilPrune: number;
-  /** Finish and release work of this job, in order. */
-  settled: Promise<void>;
-}
-
 /**
  * The runner's implementation of {@link JobHost} over a {@link JobStore}. See the module
  * documentation for the lease rules.
@@ -141,6 +99,8 @@ export class StoreHost implements JobHost {
   readonly #held = new Set<JobSlot>();
   readonly #pending = new Set<Promise<void>>();
   readonly #renewal = new TimerEntry(() => void this.#renewAll());
+  /** Waits before the next attempt to write a finish: ended at once by {@link StoreHost.close}. */
+  readonly #retryWaits = new Set<TimerEntry>();
   /** Store calls batched per microtask drain (see the module comment). */
   readonly #restores: CallBatcher<string, JobStateRecord | null>;
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
@@ -148,6 +108,8 @@ export class StoreHost implements JobHost {
   readonly #releases: CallBatcher<LeaseRelease, undefined>;
   readonly #leaseWait: LeaseWaitNotice;
   #closed = false;
+  /** Numbers the claims this host sends, for their keys. */
+  #claimSequence = 0;
   /** When the host last let the event loop turn (performance.now()). */
   #sliceStart = 0;
 
@@ -187,7 +149,11 @@ export class StoreHost implements JobHost {
     const slot = this.#slot(job);
     if (job.interval === 0) await this.#yieldWhenBusy();
     await slot.settled;
-    const retry = slot.claimInDoubt;
+    // Stopped while the previous finish was being written: nothing to claim.
+    if (slot.stopping) return null;
+    const inDoubt = slot.claimInDoubt;
+    // A claim re-sent after its outcome was lost keeps its key, so the store can recognise it.
+    const key = inDoubt ?? `${this.#owner}:${++this.#claimSequence}`;
     const unexecuted = request.unexecuted;
     let answer: ClaimAnswer;
     const startedAt = Math.max(request.startedAt, Date.now());
@@ -199,14 +165,15 @@ export class StoreHost implements JobHost {
         tickAt: request.tickAt,
         startedAt,
         leaseMs: this.#leaseMs,
+        key,
         ...(unexecuted !== null && unexecuted.ticks.length > 0 ? { unexecuted: { ticks: unexecuted.ticks, status: unexecuted.status } } : {}),
-        ...(retry ? { retry: true } : {}),
+        ...(inDoubt === null ? {} : { retry: true }),
       });
     } catch (error) {
-      slot.claimInDoubt = true;
+      slot.claimInDoubt = key;
       throw error;
     }
-    slot.claimInDoubt = false;
+    slot.claimInDoubt = null;
     if (typeof answer === 'string') {
       // Taken: another replica has the tick. Busy: another owner's live lease; ask again.
       if (answer === 'busy') this.#leaseWait.refused(job.name);
@@ -218,7 +185,15 @@ export class StoreHost implements JobHost {
     if (unexecuted !== null) this.#countWrite(slot);
     this.#holdLease(slot, claim.fence, sentAt);
     const controller = request.controller;
-    const grant: ExecutionGrant = { trigger: claim.trigger, runId: claim.runId, signal: controller.signal };
+    const fence = claim.fence;
+    const grant: ExecutionGrant = {
+      trigger: claim.trigger,
+      runId: claim.runId,
+      fence,
+      unexecutedRecorded: claim.unexecutedRecorded,
+      signal: controller.signal,
+      liveUntil: () => (slot.fence === fence ? slot.confirmedAt + this.#leaseMs - expiryMargin(this.#leaseMs) : Number.NEGATIVE_INFINITY),
+    };
     const record: RunRecord = {
       id: claim.runId,
       job: job.name,
@@ -247,11 +222,12 @@ export class StoreHost implements JobHost {
   }
 
   /** {@inheritDoc JobHost.recordUnexecuted} */
-  async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<void> {
-    if (ticks.ticks.length === 0) return;
+  async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
+    if (ticks.ticks.length === 0) return 0;
     const slot = this.#slot(job);
-    await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
+    const recorded = await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
     this.#countWrite(slot);
+    return recorded ? ticks.ticks.length : 0;
   }
 
   /** {@inheritDoc JobHost.detach} */
@@ -296,12 +272,12 @@ export class StoreHost implements JobHost {
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (this.#pending.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
-      await Promise.race([Promise.allSettled([...this.#pending]), expired]);
-      clearTimeout(timer);
+      if (deadline <= Date.now()) return false;
+      let expire = (): void => undefined;
+      const expiry = new TimerEntry(() => expire());
+      sharedTimerQueue.schedule(expiry, deadline);
+      await Promise.race([Promise.allSettled([...this.#pending]), new Promise<void>((resolve) => (expire = resolve))]);
+      sharedTimerQueue.cancel(expiry);
     }
     return true;
   }
@@ -311,6 +287,10 @@ export class StoreHost implements JobHost {
     this.#closed = true;
     sharedTimerQueue.cancel(this.#renewal);
     for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
+    for (const wait of this.#retryWaits) {
+      sharedTimerQueue.cancel(wait);
+      wait.callback(undefined);
+    }
   }
 
   async #yieldWhenBusy(): Promise<void> {
@@ -354,9 +334,21 @@ export class StoreHost implements JobHost {
         }
         this.#logger.warn({ job: slot.name, event: 'finish-retry', runId, attempt, err: failure }, `recording the end of run ${runId} failed; retrying in ${this.pollMs} ms`);
         this.#events.emit('job:error', { job: slot.name, phase: 'host', error: failure, retryIn: this.pollMs / 1000 });
-        await delay(this.pollMs);
+        await this.#retryWait(this.pollMs);
       }
     }
+  }
+
+  /** Resolves after `ms` (on the shared timer queue), or as soon as the host is closed. */
+  #retryWait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wait = new TimerEntry(() => {
+        this.#retryWaits.delete(wait);
+        resolve();
+      });
+      this.#retryWaits.add(wait);
+      sharedTimerQueue.schedule(wait, Date.now() + ms);
+    });
   }
 
   /** Releases the lease this process holds for the job, unless an execution holds it. */
@@ -504,22 +496,7 @@ export class StoreHost implements JobHost {
   #slot(job: HostedJob): JobSlot {
     let slot = this.#slots.get(job.name);
     if (slot === undefined) {
-      const deadline = new TimerEntry(() => this.#onDeadline(created));
-      const created: JobSlot = {
-        name: job.name,
-        keepsLease: job.cron === null,
-        fence: null,
-        epoch: 0,
-        confirmedAt: Number.NEGATIVE_INFINITY,
-        deadline,
-        renewSentAt: Number.NaN,
-        run: null,
-        claimInDoubt: false,
-        stopping: false,
-        writesUntilPrune: this.#slots.size % this.#pruneEvery,
-        settled: Promise.resolve(),
-      };
-      slot = created;
+      slot = createJobSlot(job, this.#slots.size % this.#pruneEvery, (created) => this.#onDeadline(created));
       this.#slots.set(job.name, slot);
     }
     return slot;
@@ -529,8 +506,4 @@ export class StoreHost implements JobHost {
 /** The error text a run row keeps: the stack when there is one (it starts with the message). */
 function describeError(error: Error): string {
   return error.stack ?? `${error.name}: ${error.message}`;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -106,6 +106,14 @@ export interface ClaimRequest {
    * doubt (memory, SQLite) may ignore it; PostgreSQL honours it.
    */
   readonly retry?: boolean;
+  /**
+   * Identifies this request among the owner's claims of the job (unique per request, the same
+   * when it is re-sent). With `retry`, a claim without a tick (interval, start and manual
+   * triggers) that already committed under this key is returned again, as a tick's claim is,
+   * instead of inserting a second run and counting a second trigger. Stores whose commits
+   * cannot be in doubt may ignore it; PostgreSQL honours it.
+   */
+  readonly key?: string;
 }
 
 /** A successful claim: the run row and the lease that guards it. */
@@ -116,6 +124,11 @@ export interface RunClaim {
   readonly fence: number;
   /** The job's trigger count after this claim. */
   readonly trigger: number;
+  /**
+   * How many of the request's `unexecuted` ticks this claim recorded (those after the mark as
+   * it was before the claim); 0 without any.
+   */
+  readonly unexecutedRecorded: number;
 }
 
 /**

@@ -140,9 +140,8 @@ export class MemoryStore implements JobStore {
     if (fence === null) return 'busy';
     if (request.tickAt !== null) state.lastTickAt = request.tickAt;
     state.triggerCount += 1;
-    if (request.unexecuted !== undefined) {
-      this.#insertUnexecuted(request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
-    }
+    const unexecutedRecorded =
+      request.unexecuted === undefined ? 0 : this.#insertUnexecuted(request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
     const runId = this.#insert({
       job: request.job,
       tickAt: request.tickAt,
@@ -153,7 +152,7 @@ export class MemoryStore implements JobStore {
       trigger: state.triggerCount,
       owner: request.owner,
     });
-    return { runId, fence, trigger: state.triggerCount };
+    return { runId, fence, trigger: state.triggerCount, unexecutedRecorded };
   }
 
   /** {@inheritDoc JobStore.acquireLease} */
@@ -350,11 +349,14 @@ export class MemoryStore implements JobStore {
     ticks: readonly number[],
     status: UnexecutedTickStatus,
     mark: number | null,
-  ): void {
+  ): number {
+    let recorded = 0;
     for (const tick of ticks) {
       if (mark !== null && tick <= mark) continue;
       this.#insert({ job, tickAt: tick, startedAt: null, endedAt: null, status, error: null, trigger: null, owner });
+      recorded++;
     }
+    return recorded;
   }
 
   #insert(run: Omit<MutableRun, 'id'>): string {

@@ -1,4 +1,4 @@
-import type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/index.js';
+import type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from '../../src/host.js';
 
 /**
  * A {@link JobHost} that answers claims from a script, counting triggers like a store would,
@@ -18,11 +18,20 @@ export class ScriptedHost implements JobHost {
   readonly events: string[] = [];
   claimDelayMs = 0;
   restoreFailures = 0;
+  restoreDelayMs = 0;
+  /** Restores (and claims) never answer while set: a hanging store. */
+  hanging = false;
+  /** What grants report as `unexecutedRecorded`; `null` leaves it out (all recorded). */
+  unexecutedRecorded: number | null = null;
+  /** What grants report as `liveUntil()`; `null` leaves it out (no limit). */
+  grantLiveUntil: number | null = null;
   #trigger = 0;
 
   constructor(private readonly restored: RestoredJobState | null = null) {}
 
-  restore(): Promise<RestoredJobState | null> {
+  async restore(): Promise<RestoredJobState | null> {
+    if (this.hanging) return new Promise(() => undefined);
+    if (this.restoreDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.restoreDelayMs));
     if (this.restoreFailures > 0) {
       this.restoreFailures--;
       return Promise.reject(new Error('store unreachable'));
@@ -33,13 +42,22 @@ export class ScriptedHost implements JobHost {
   async claim(_job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null> {
     this.requests.push(request);
     this.claimedAt.push(Date.now());
+    if (this.hanging) return new Promise(() => undefined);
     if (this.claimDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.claimDelayMs));
     const answer = this.answers.shift() ?? 'grant';
     if (answer === 'fail') throw new Error('store unreachable');
     if (answer === 'busy') return 'busy';
     if (answer === 'taken') return null;
     this.#trigger++;
-    return { trigger: this.#trigger, runId: `run-${this.#trigger}`, signal: request.controller.signal };
+    const liveUntil = this.grantLiveUntil;
+    return {
+      trigger: this.#trigger,
+      runId: `run-${this.#trigger}`,
+      fence: 7,
+      signal: request.controller.signal,
+      ...(this.unexecutedRecorded === null ? {} : { unexecutedRecorded: this.unexecutedRecorded }),
+      ...(liveUntil === null ? {} : { liveUntil: () => liveUntil }),
+    };
   }
 
   /** Aborts the latest grant's signal, as a host does when the lease is lost. */
@@ -52,9 +70,9 @@ export class ScriptedHost implements JobHost {
     return Promise.resolve();
   }
 
-  recordUnexecuted(_job: HostedJob, ticks: UnexecutedTicks): Promise<void> {
+  recordUnexecuted(_job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     this.recorded.push(ticks);
-    return Promise.resolve();
+    return Promise.resolve(ticks.ticks.length);
   }
 
   detach(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { JobHost } from '../../src/index.js';
+import type { JobHost } from '../../src/host.js';
 import { MINUTE, REFERENCE, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 import { ScriptedHost } from '../helpers/scripted-host.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { JobException, JobTimeoutError, retryDelaySeconds } from '../../src/index.js';
+import { retryDelaySeconds } from '../../src/host.js';
+import { JobException, JobTimeoutError } from '../../src/index.js';
 import { REFERENCE, stopAndWait, useFakeTime } from '../helpers/fake-time.js';
 import { failOnLeakedJobs, RecordingJob } from '../helpers/recording-job.js';
 

@@ -6,8 +6,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { LineProcess } from '../helpers/line-process.js';
-import { withClient } from '../helpers/postgres-cluster.js';
+import { dropSchema, randomSchemaName, withClient } from '../helpers/postgres-cluster.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/replica.ts', import.meta.url));
 
@@ -70,6 +71,8 @@ export interface ReplicaOptions {
   readonly poll?: number;
   readonly misfire?: 'once' | 'all' | 'skip';
   readonly maxCatchUp?: number;
+  /** Seconds before a tick its claim is sent (the runner's `claimAhead`; default 0.25). */
+  readonly claimAhead?: number;
   /** Connection string (default: the set's). */
   readonly url?: string;
 }
@@ -148,6 +151,7 @@ export class ReplicaSet {
       '--poll', String(options.poll ?? POLL_S),
       '--misfire', options.misfire ?? 'once',
       '--max-catch-up', String(options.maxCatchUp ?? 100),
+      '--claim-ahead', String(options.claimAhead ?? 0.25),
     ];
     const replica = new ReplicaProcess(name, args, (line) => {
       this.lines.push(line);
@@ -306,4 +310,26 @@ function countBy(values: readonly number[]): Map<number, number> {
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Registers an `afterEach` that kills the processes of the set the returned function created
+ * in the test and drops its schema; the function creates one set on a fresh schema named
+ * after `prefix`.
+ */
+export function replicaSetPerTest(url: string): (prefix: string) => ReplicaSet {
+  let current: { readonly set: ReplicaSet; readonly schema: string } | null = null;
+  afterEach(async () => {
+    if (current === null) return;
+    const { set, schema } = current;
+    current = null;
+    await set.killAll();
+    await dropSchema(url, schema);
+  });
+  return (prefix) => {
+    const schema = randomSchemaName(prefix);
+    const set = new ReplicaSet(url, schema);
+    current = { set, schema };
+    return set;
+  };
 }

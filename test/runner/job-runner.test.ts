@@ -280,6 +280,26 @@ describe('JobRunner over a persistent store', () => {
     await stop(target);
   });
 
+  it('stops a job at once while it waits for a finish the store keeps failing (the write is given up at the timeout)', async () => {
+    class FailingFinishes extends MemoryStore {
+      override finishRuns(): Promise<boolean[]> {
+        return Promise.reject(new Error('store down'));
+      }
+    }
+    const job = new RecordingJob({ name: 'j', interval: 0.1 });
+    const target = runner({ store: new FailingFinishes() }).add(job);
+    await target.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(job.count('execute')).toBe(1);
+    const askedAt = Date.now();
+    let stoppedAt = Number.NaN;
+    void job.waitUntilDone().then(() => (stoppedAt = Date.now()));
+    const report = await stop(target, 3);
+    expect(report.notStopped).toEqual([]);
+    expect(stoppedAt - askedAt).toBe(0);
+    expect(logger.events('drain-timeout')).toHaveLength(1);
+  });
+
   it('prunes each job to `retention` runs as it goes', async () => {
     const store = new MemoryStore();
     const target = runner({ store, retention: 5 }).add(new RecordingJob({ name: 'busy', interval: 0.1 }));

@@ -189,8 +189,30 @@ describe('StoreHost', () => {
     const grant = asGrant(await host.claim(cronJob, request));
     await host.finish(cronJob, grant, ok());
     await host.claim(cronJob, { ...request, tickAt: REFERENCE + 60_000 });
-    const retries = store.itemsOf<ClaimRequest>('claimRuns').map((claim) => claim.retry ?? false);
-    expect(retries).toEqual([false, true, false]);
+    const claims = store.itemsOf<ClaimRequest>('claimRuns');
+    expect(claims.map((claim) => claim.retry ?? false)).toEqual([false, true, false]);
+    // The re-sent claim keeps its key (the store recognises it by it); a new claim has a new one.
+    expect(claims[1]?.key).toBe(claims[0]?.key);
+    expect(new Set(claims.map((claim) => claim.key)).size).toBe(2);
+  });
+
+  it('claims nothing for a job asked to stop while its previous finish was being written', async () => {
+    const first = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
+    store.failNext.set('finishRuns', 1);
+    void host.finish(cronJob, first, ok());
+    const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null, controller: new AbortController() });
+    host.onEvent(cronJob, { type: 'state', state: 'stopping' });
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    expect(await next).toBeNull();
+    expect(store.callsOf('claimRuns')).toHaveLength(1);
+  });
+
+  it('gives the grant a local deadline: the lease confirmed at the claim, less the expiry margin', async () => {
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
+    expect(grant.fence).toBe(1);
+    expect(grant.liveUntil?.()).toBe(REFERENCE + LEASE_MS - LEASE_MS / 10);
+    await host.finish(cronJob, grant, ok());
+    expect(grant.liveUntil?.()).toBe(Number.NEGATIVE_INFINITY);
   });
 
   it('retries writing how a run ended every pollMs until the store answers', async () => {
@@ -239,6 +261,9 @@ describe('StoreHost', () => {
     let open!: () => void;
     store.claimGate = new Promise((resolve) => (open = resolve));
     const claim = host.claim(intervalJob, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() });
+    // Asked to stop once the claim is in flight (sent to the store, not yet answered).
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.callsOf('claimRuns')).toHaveLength(1);
     host.onEvent(intervalJob, { type: 'state', state: 'stopping' });
     open();
     expect(await claim).toBeNull();

@@ -373,6 +373,13 @@ export function describeStoreConformance(
         expect(runs[0]?.id).toBe(claim.runId);
         expect(runs[1]).toMatchObject({ job: 'job', startedAt: null, endedAt: null, error: null, trigger: null, owner: 'a' });
         expect(claim.trigger).toBe(1);
+        expect(claim.unexecutedRecorded).toBe(3);
+      });
+
+      it('says it recorded none for a claim without them, in a batch as alone', async () => {
+        expect((await claimed(claimOf({ tickAt: tick(1) }))).unexecutedRecorded).toBe(0);
+        const [answer] = await store.claimRuns([claimOf({ job: 'other', tickAt: tick(1) })]);
+        expect(answer).toMatchObject({ unexecutedRecorded: 0 });
       });
 
       it('records nothing when the claim fails on the mark', async () => {
@@ -384,7 +391,9 @@ export function describeStoreConformance(
 
       it('records only the ticks after the previous mark', async () => {
         await store.skipTicks({ job: 'job', owner: 'a', ticks: [tick(1), tick(2)], status: 'skipped' });
-        await claimed(claimOf({ tickAt: tick(4), unexecuted: { ticks: [tick(1), tick(2), tick(3)], status: 'missed' } }));
+        const claim = await claimed(claimOf({ tickAt: tick(4), unexecuted: { ticks: [tick(1), tick(2), tick(3)], status: 'missed' } }));
+        // Only what it recorded: another replica's ticks are not this claim's to count.
+        expect(claim.unexecutedRecorded).toBe(1);
         expect((await runsOf()).map((r) => [r.status, r.tickAt])).toEqual([
           ['running', tick(4)],
           ['missed', tick(3)],

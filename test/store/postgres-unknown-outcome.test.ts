@@ -141,6 +141,37 @@ describe('PostgresStore when a reply is lost after the commit', () => {
     });
   });
 
+  it('a tickless claim whose reply is lost on a pooled connection is resolved by its key: one run, one trigger', async () => {
+    await withStores(async (proxied, direct) => {
+      const tickless: ClaimRequest = { job: 'j', owner: 'a', tickAt: null, startedAt: T0, leaseMs: 60_000, key: 'a:1' };
+      await proxied.ping();
+      const dropsBefore = proxy.dropped;
+      proxy.dropNextReply();
+      const claim = await proxied.claimRun(tickless);
+      expect(proxy.dropped).toBe(dropsBefore + 1);
+      const runs = await direct.listRuns({ job: 'j' });
+      expect(runs).toHaveLength(1);
+      expect(claim?.runId).toBe(runs[0]?.id);
+      expect(await direct.loadState('j')).toMatchObject({ triggerCount: 1, leaseOwner: 'a' });
+    });
+  });
+
+  it('a tickless claim re-sent with retry after a lost reply returns the committed claim, once', async () => {
+    await withStores(async (proxied, direct) => {
+      const tickless: ClaimRequest = { job: 'j', owner: 'a', tickAt: null, startedAt: T0, leaseMs: 60_000, key: 'a:1' };
+      proxy.dropNextReply();
+      await expect(proxied.claimRun(tickless)).rejects.toBeInstanceOf(StoreError);
+      const resolved = (await proxied.claimRun({ ...tickless, retry: true })) as RunClaim;
+      const runs = await direct.listRuns({ job: 'j' });
+      expect(runs).toHaveLength(1);
+      expect(resolved.runId).toBe(runs[0]?.id);
+      expect(resolved.trigger).toBe(1);
+      expect(await direct.loadState('j')).toMatchObject({ triggerCount: 1 });
+      // Another request (another key) is a new claim.
+      expect((await proxied.claimRun({ ...tickless, key: 'a:2' }))?.trigger).toBe(2);
+    });
+  });
+
   it('a finish whose reply is lost is recorded once and reported as done', async () => {
     await withStores(async (proxied, direct) => {
       const claim = (await proxied.claimRun(request)) as RunClaim;

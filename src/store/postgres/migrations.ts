@@ -81,6 +81,15 @@ CREATE INDEX runs_running_idx ON __SCHEMA__.runs (job) WHERE status = 'running';
 CREATE UNIQUE INDEX runs_job_tick_idx ON __SCHEMA__.runs (job, tick_at) WHERE tick_at IS NOT NULL;
 `,
   },
+  {
+    version: 2,
+    name: 'claim keys',
+    sql: `
+-- The key of the claim that inserted a run: a re-sent claim without a tick finds its run by it.
+ALTER TABLE __SCHEMA__.runs ADD COLUMN claim_key text;
+CREATE UNIQUE INDEX runs_job_claim_key_idx ON __SCHEMA__.runs (job, claim_key) WHERE claim_key IS NOT NULL;
+`,
+  },
 ];
 
 /** The newest migration this code knows. */

@@ -265,19 +265,21 @@ export class PostgresStore implements JobStore {
       retry,
       this.#clock.now(),
       INTERRUPTED_RUN_ERROR,
+      request.key ?? null,
     ];
-    // A claim for a tick is re-sent (after a stale connection broke) as a retry, which finds the
-    // claim if it did commit. A claim without a tick cannot be recognised, so it is not re-sent.
+    // A claim for a tick, or with a key, is re-sent (after a stale connection broke) as a retry,
+    // which finds the claim if it did commit. Any other claim cannot be recognised, so it is
+    // not re-sent.
+    const recognisable = request.tickAt !== null || request.key !== undefined;
     let resent = false;
-    const resend =
-      request.tickAt === null
-        ? undefined
-        : () => {
-            resent = true;
-            return params(true);
-          };
+    const resend = recognisable
+      ? () => {
+          resent = true;
+          return params(true);
+        }
+      : undefined;
     let result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(request.retry === true), resend);
-    if (result.rows.length === 0 && request.tickAt !== null && (request.retry === true || resent)) {
+    if (result.rows.length === 0 && recognisable && (request.retry === true || resent)) {
       // The lost attempt may still have been committing when the retry started: the retry then
       // waited for its row lock, but its snapshot predates that commit. Once more, with a fresh one.
       result = await this.#query<ClaimRow>('claimRun', this.#sql.CLAIM_RUN_SQL, params(true), () => params(true));
@@ -309,14 +311,17 @@ export class PostgresStore implements JobStore {
             simple.map((request) => request.leaseMs),
             this.#clock.now(),
             INTERRUPTED_RUN_ERROR,
+            simple.map((request) => request.key ?? null),
           ]),
       ...single.map(async (request) => answers.set(request.job, await this.claimRun(request))),
     ]);
     for (const row of batch?.rows ?? []) answers.set(row.job, toRunClaim(row));
     const refused = requests.filter((request) => (answers.get(request.job) ?? null) === null);
-    const states = refused.length === 0 ? [] : await this.loadStates(refused.map((request) => request.job));
-    const marks = new Map(states.map((state, index) => [refused[index]?.job, state?.lastTickAt ?? null]));
-    return requests.map((request) => answers.get(request.job) ?? refusalFor(request, marks.get(request.job) ?? null));
+    // The claims are decided: a failed read of the marks must not make them unknown. A refusal
+    // then answers `busy`, which makes the caller ask again later (and learn `taken` then).
+    const states = refused.length === 0 ? [] : await this.loadStates(refused.map((request) => request.job)).catch(() => null);
+    const marks = new Map(states?.map((state, index) => [refused[index]?.job, state?.lastTickAt ?? null]));
+    return requests.map((request) => answers.get(request.job) ?? (states === null ? 'busy' : refusalFor(request, marks.get(request.job) ?? null)));
   }
 
   /**

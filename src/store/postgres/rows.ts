@@ -52,6 +52,8 @@ export interface ClaimRow {
   trigger_number: string;
   /** True when an already committed identical claim was returned. */
   retried: boolean;
+  /** How many of the claim's unexecuted ticks it recorded. */
+  unexecuted_recorded: number;
 }
 
 /** A row of `CLAIM_RUNS_SQL`: one claimed job. */
@@ -68,7 +70,7 @@ export interface BatchClaimRow {
 
 /** Map a claim row (single or batch) to a {@link RunClaim}. */
 export function toRunClaim(row: ClaimRow | BatchClaimRow): RunClaim {
-  return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number) };
+  return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number), unexecutedRecorded: 'unexecuted_recorded' in row ? row.unexecuted_recorded : 0 };
 }
 
 /** A nullable bigint-as-text column as a number. */

@@ -94,9 +94,9 @@ export const LIST_STATES_SQL = `SELECT ${STATE_COLUMNS} FROM __SCHEMA__.job_stat
 /**
  * The claim's check and step on an existing state row (`st`), against the proposed row
  * (`EXCLUDED`: the claimed tick, or NULL, and the claimer's lease). Shared by `CLAIM_RUN_SQL`
- * and `CLAIM_RUNS_SQL`; see the first for what it does.
+ * and `CLAIM_RUNS_SQL`; see the first for what it does. `extraCondition` is ANDed to the check.
  */
-const CLAIM_ON_CONFLICT = `  ON CONFLICT (job) DO UPDATE SET
+const claimOnConflict = (extraCondition = ''): string => `  ON CONFLICT (job) DO UPDATE SET
          trigger_count    = st.trigger_count + 1,
          previous_tick_at = st.last_tick_at,
          last_tick_at     = GREATEST(st.last_tick_at, EXCLUDED.last_tick_at),
@@ -108,7 +108,7 @@ const CLAIM_ON_CONFLICT = `  ON CONFLICT (job) DO UPDATE SET
    WHERE (EXCLUDED.last_tick_at IS NULL OR st.last_tick_at IS NULL OR st.last_tick_at < EXCLUDED.last_tick_at)
      AND (st.lease_owner IS NULL
           OR st.lease_owner = EXCLUDED.lease_owner
-          OR st.lease_expires_at <= clock_timestamp())`;
+          OR st.lease_expires_at <= clock_timestamp())${extraCondition}`;
 
 /**
  * THE CLAIM: one atomic statement.
@@ -128,15 +128,18 @@ const CLAIM_ON_CONFLICT = `  ON CONFLICT (job) DO UPDATE SET
  *    (and before the claimed tick), only when the claim passed.
  * 4. `run` inserts the `running` run row (after the unexecuted ones, so ids keep tick order).
  * 5. `retried`/`refreshed`: only for a retry (`$8`): when the claim did not pass because the
- *    very same claim (same owner, same tick) already committed, its run is still `running`
+ *    very same claim (same owner, same tick; without a tick, the same claim key `$11`, which
+ *    step 1 refuses to claim twice) already committed, its run is still `running`
  *    and the lease still this owner's, live and with that fence, that claim is returned again (its
  *    lease extended) instead of nothing.
  *
  * -- Params: $1 job, $2 owner, $3 tick_at (bigint or NULL), $4 started_at, $5 lease_ms,
  * --         $6 unexecuted ticks (bigint[], before $3), $7 unexecuted status ('missed' | 'skipped'),
  * --         $8 retry (boolean: the caller re-sends a claim whose outcome it does not know),
- * --         $9 ended_at and $10 error for the runs interrupted by a takeover
- * Returns 0 rows (not claimed) or 1 row: run_id, fence, trigger_number, retried.
+ * --         $9 ended_at and $10 error for the runs interrupted by a takeover,
+ * --         $11 claim key (text or NULL: identifies the request when it is re-sent)
+ * Returns 0 rows (not claimed) or 1 row: run_id, fence, trigger_number, retried,
+ * unexecuted_recorded.
  */
 export const CLAIM_RUN_SQL = `
 WITH claimed AS (
@@ -144,7 +147,9 @@ WITH claimed AS (
          (job, trigger_count, last_tick_at, previous_tick_at, lease_owner, lease_expires_at, lease_fence)
   VALUES ($1::text, 1, $3::bigint, NULL, $2::text,
           clock_timestamp() + $5::double precision * interval '1 millisecond', 1)
-${CLAIM_ON_CONFLICT}
+${claimOnConflict(`
+     AND ($11::text IS NULL
+          OR NOT EXISTS (SELECT 1 FROM __SCHEMA__.runs AS k WHERE k.job = $1::text AND k.claim_key = $11::text))`)}
   RETURNING st.trigger_count, st.lease_fence, st.previous_tick_at
 ),
 interrupted AS (
@@ -164,8 +169,8 @@ unexecuted AS (
   RETURNING id
 ),
 run AS (
-  INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence)
-  SELECT $1::text, $3::bigint, $4::bigint, 'running', claimed.trigger_count, $2::text, claimed.lease_fence
+  INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence, claim_key)
+  SELECT $1::text, $3::bigint, $4::bigint, 'running', claimed.trigger_count, $2::text, claimed.lease_fence, $11::text
     FROM claimed, (SELECT count(*) FROM unexecuted) AS recorded
   RETURNING id, fence, trigger_number
 ),
@@ -174,22 +179,27 @@ retried AS (
     FROM __SCHEMA__.runs AS r
    WHERE $8::boolean
      AND NOT EXISTS (SELECT 1 FROM claimed)
-     AND $3::bigint IS NOT NULL
-     AND r.job = $1::text AND r.tick_at = $3::bigint
+     AND ($3::bigint IS NOT NULL AND r.tick_at = $3::bigint
+          OR $3::bigint IS NULL AND $11::text IS NOT NULL AND r.claim_key = $11::text)
+     AND r.job = $1::text
      AND r.owner = $2::text AND r.status = 'running'
 ),
 refreshed AS (
   UPDATE __SCHEMA__.job_state AS st
      SET lease_expires_at = clock_timestamp() + $5::double precision * interval '1 millisecond'
     FROM retried
-   WHERE st.job = $1::text AND st.last_tick_at = $3::bigint
+   WHERE st.job = $1::text AND ($3::bigint IS NULL OR st.last_tick_at = $3::bigint)
      AND st.lease_owner = $2::text AND st.lease_fence = retried.fence
      AND st.lease_expires_at > clock_timestamp()
   RETURNING st.lease_fence
 )
-SELECT id::text AS run_id, fence::text AS fence, trigger_number::text AS trigger_number, false AS retried FROM run
+SELECT id::text AS run_id, fence::text AS fence, trigger_number::text AS trigger_number, false AS retried,
+       (SELECT count(*) FROM unexecuted)::integer AS unexecuted_recorded
+  FROM run
 UNION ALL
-SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true
+SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true,
+       (SELECT count(*) FROM __SCHEMA__.runs AS u
+         WHERE u.job = $1::text AND u.owner = $2::text AND u.status = $7::text AND u.tick_at = ANY($6::bigint[]))::integer
   FROM retried JOIN refreshed ON refreshed.lease_fence = retried.fence`;
 
 /**
@@ -200,14 +210,15 @@ SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true
  * commit, then sees the marks it moved.
  * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 ticks (bigint[], NULL for none),
  * --         $4 started_at (bigint[]), $5 lease_ms (double precision[]),
- * --         $6 ended_at and $7 error for the runs interrupted by a takeover
+ * --         $6 ended_at and $7 error for the runs interrupted by a takeover,
+ * --         $8 claim keys (text[], NULL for none)
  * Returns one row per claimed job: job, run_id, fence, trigger_number.
  */
 export const CLAIM_RUNS_SQL = `
 WITH requested AS (
   SELECT *
-    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[])
-         AS r(job, owner, tick_at, started_at, lease_ms)
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[], $8::text[])
+         AS r(job, owner, tick_at, started_at, lease_ms, claim_key)
 ),
 claimed AS (
   INSERT INTO __SCHEMA__.job_state AS st
@@ -215,7 +226,7 @@ claimed AS (
   SELECT job, 1, tick_at, NULL, owner, clock_timestamp() + lease_ms * interval '1 millisecond', 1
     FROM requested
    ORDER BY job COLLATE "C"
-${CLAIM_ON_CONFLICT}
+${claimOnConflict()}
   RETURNING st.job, st.lease_owner, st.trigger_count, st.lease_fence
 ),
 stale AS (
@@ -234,8 +245,9 @@ interrupted AS (
   RETURNING r.id
 ),
 run AS (
-  INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence)
-  SELECT claimed.job, requested.tick_at, requested.started_at, 'running', claimed.trigger_count, claimed.lease_owner, claimed.lease_fence
+  INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence, claim_key)
+  SELECT claimed.job, requested.tick_at, requested.started_at, 'running', claimed.trigger_count, claimed.lease_owner, claimed.lease_fence,
+         requested.claim_key
     FROM claimed JOIN requested ON requested.job = claimed.job
    ORDER BY claimed.job COLLATE "C"
   RETURNING job, id, fence, trigger_number

@@ -205,11 +205,10 @@ export class SqliteStore implements JobStore {
     const trigger = state.trigger_count + 1;
     const fence = this.#takeLease(sql, state, request.owner, request.leaseMs, now, { trigger, mark: request.tickAt ?? mark });
     if (fence === null) return 'busy';
-    if (request.unexecuted !== undefined) {
-      this.#insertUnexecuted(sql, request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
-    }
+    const unexecutedRecorded =
+      request.unexecuted === undefined ? 0 : this.#insertUnexecuted(sql, request.job, request.owner, request.unexecuted.ticks, request.unexecuted.status, mark);
     const result = sql.insertRun.run(request.job, request.tickAt, request.startedAt, 'running', trigger, request.owner);
-    return { runId: String(result.lastInsertRowid), fence, trigger };
+    return { runId: String(result.lastInsertRowid), fence, trigger, unexecutedRecorded };
   }
 
   /** {@inheritDoc JobStore.acquireLease} */
@@ -363,10 +362,14 @@ export class SqliteStore implements JobStore {
     ticks: readonly number[],
     status: UnexecutedTickStatus,
     mark: number | null,
-  ): void {
+  ): number {
+    let recorded = 0;
     for (const tick of ticks) {
-      if (mark === null || tick > mark) sql.insertRun.run(job, tick, null, status, null, owner);
+      if (mark !== null && tick <= mark) continue;
+      sql.insertRun.run(job, tick, null, status, null, owner);
+      recorded++;
     }
+    return recorded;
   }
 
   #liveOwner(row: StateRow, now: number): string | null {

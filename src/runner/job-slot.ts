@@ -1,0 +1,75 @@
+/**
+ * What `StoreHost` keeps per job: the lease it holds (fence, epoch, local deadline), the run in
+ * progress, and the ordering of its writes.
+ *
+ * @module
+ */
+import type { ExecutionGrant, HostedJob } from '../job/job-host.js';
+import type { RunRecord } from '../store/job-store.js';
+import { TimerEntry } from '../time/timer-queue.js';
+
+/**
+ * A lease counts as lost this long before it would expire unconfirmed (a tenth of its length,
+ * at most 500 ms), so that an execution stops before another replica may take the job over.
+ */
+export const expiryMargin = (leaseMs: number): number => Math.min(leaseMs / 10, 500);
+
+/** An execution the store granted, from claim to finish. */
+export interface ActiveRun {
+  readonly grant: ExecutionGrant;
+  /** The execution's controller (the job's): aborted when the lease is lost. */
+  readonly controller: AbortController;
+  readonly record: RunRecord;
+  /** The lease was lost while this run held it. */
+  leaseLost: boolean;
+}
+
+/** What the host knows about one job. */
+export interface JobSlot {
+  readonly name: string;
+  readonly keepsLease: boolean;
+  /** The lease fence this process holds, or `null`. */
+  fence: number | null;
+  /** Changes whenever the lease is claimed or given up, so stale renewals are ignored. */
+  epoch: number;
+  /**
+   * When the newest request the store confirmed the lease with was sent (local clock): the
+   * lease is live until at least this plus the lease length.
+   */
+  confirmedAt: number;
+  /** Fires shortly before the lease would expire unconfirmed: the lease then counts as lost. */
+  readonly deadline: TimerEntry;
+  /** When the renewal in flight was sent, or `NaN` when none is. */
+  renewSentAt: number;
+  run: ActiveRun | null;
+  /**
+   * The key of the previous claim when it rejected (its commit may or may not have happened):
+   * the next claim is re-sent under it as a retry. `null` when no claim is in doubt.
+   */
+  claimInDoubt: string | null;
+  /** The job was asked to stop: claims that resolve now are given back. */
+  stopping: boolean;
+  /** Writes left before the next prune (0: prune at the next write). */
+  writesUntilPrune: number;
+  /** Finish and release work of this job, in order. */
+  settled: Promise<void>;
+}
+
+/** A new slot for `job`; `onDeadline` runs when its lease would expire unconfirmed. */
+export function createJobSlot(job: HostedJob, writesUntilPrune: number, onDeadline: (slot: JobSlot) => void): JobSlot {
+  const slot: JobSlot = {
+    name: job.name,
+    keepsLease: job.cron === null,
+    fence: null,
+    epoch: 0,
+    confirmedAt: Number.NEGATIVE_INFINITY,
+    deadline: new TimerEntry(() => onDeadline(slot)),
+    renewSentAt: Number.NaN,
+    run: null,
+    claimInDoubt: null,
+    stopping: false,
+    writesUntilPrune,
+    settled: Promise.resolve(),
+  };
+  return slot;
+}
