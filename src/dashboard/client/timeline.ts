@@ -4,6 +4,7 @@
  * Pure: returns an {@link SvgNode} tree, so it is tested without a browser.
  */
 import type { RunStatus } from './api-types.js';
+import { placeAxisLabels, type AxisLabel } from './axis-labels.js';
 import { formatClock, formatDuration, errorSummary } from './format.js';
 import { STATUSES, statusColor } from './palette.js';
 import { s, type SvgNode } from './svg-node.js';
@@ -160,11 +161,15 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
 
   const step = axisStep(span);
   const grid: SvgNode[] = [];
+  const timeLabels: AxisLabel[] = [];
   for (let at = Math.ceil(window.start / step) * step; at <= window.end; at += step) {
     const x = round(xOf(at));
     grid.push(s('line', { x1: x, x2: x, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT + lanesHeight, stroke: '#d0d7de', 'stroke-width': 1 }));
-    if (x - plotLeft > 18 && plotRight - x > 18) grid.push(s('text', { x, y: AXIS_HEIGHT - 8, 'font-size': 11, 'text-anchor': 'middle', fill: '#57606a' }, formatTime(at).slice(0, 5)));
+    timeLabels.push({ x, text: formatTime(at).slice(0, 5), anchor: 'middle' });
   }
+  const axisLabels = placeAxisLabels([{ x: plotRight, text: 'now', anchor: 'end' }], timeLabels, plotLeft, plotRight).map((label) =>
+    s('text', { x: label.x, y: AXIS_HEIGHT - 8, 'font-size': 11, 'text-anchor': label.anchor, fill: '#57606a' }, label.text),
+  );
 
   const summary = [...counts.entries()]
     .sort(([a], [b]) => STATUSES.indexOf(a as RunStatus) - STATUSES.indexOf(b as RunStatus))
@@ -189,7 +194,7 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
     s('desc', { id: `${idPrefix}-desc` }, description),
     s('g', { class: 'lanes' }, ...laneNodes),
     jobs.length === 0 ? s('text', { x: plotLeft, y: AXIS_HEIGHT + 16, 'font-size': FONT_SIZE, fill: '#57606a' }, 'No jobs') : null,
-    s('g', { class: 'axis' }, ...grid, s('text', { x: plotRight, y: AXIS_HEIGHT - 8, 'font-size': 11, 'text-anchor': 'end', fill: '#57606a' }, 'now')),
+    s('g', { class: 'axis' }, ...grid, ...axisLabels),
     s('line', { class: 'plot-edge', x1: plotLeft, x2: plotLeft, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT + lanesHeight, stroke: '#8c959f', 'stroke-width': 1 }),
     legend(legendTop, plotLeft),
   );
