@@ -78,7 +78,7 @@ td[data-label="Last run"] > * + * { margin-left: 6px; }
 .status-timeout { background: #bc4c00; color: #fff; }
 .status-interrupted { background: #8250df; color: #fff; }
 .status-running, .state-running { background: #0969da; color: #fff; }
-.status-missed { background: #a40e26; color: #fff; }
+.status-missed { background: #bf3989; color: #fff; }
 .status-skipped { background: #57606a; color: #fff; }
 .state-sleeping, .state-starting, .state-stopping { background: #ddf4ff; color: #0a3069; border-color: #54aeff; }
 .state-paused { background: #fff8c5; color: #6f4e00; border-color: #d4a72c; }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HOSTILE_NAME, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
+import { HOSTILE_NAME, OUTAGE_TICKS, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = new URL('../../artifacts/screenshots/', import.meta.url);
@@ -83,6 +83,12 @@ describe('dashboard in Chromium', () => {
     expect(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] rect.run-failed').count()).toBeGreaterThan(5);
     expect(await page.locator('svg.timeline g.lane[data-job="run-report"] path.tick-missed').count()).toBe(2);
     expect(await page.locator('svg.timeline g.lane[data-job="run-report"] path.tick-skipped').count()).toBe(2);
+    // The outage is one band with its count, not a wall of markers.
+    const band = page.locator('svg.timeline g.lane[data-job="run-report"] g.missed-band');
+    expect(await band.getAttribute('data-count')).toBe(String(OUTAGE_TICKS));
+    expect(await band.locator('text').textContent()).toBe(`${OUTAGE_TICKS} missed`);
+    // Failed bars carry a cross (not colour alone).
+    expect(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] path.fail-mark').count()).toBe(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] rect.run-failed').count());
     // The day view loads on demand.
     await page.getByRole('button', { name: 'Last day' }).click();
     await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last day');
