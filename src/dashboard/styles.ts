@@ -20,6 +20,8 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .skip { position: absolute; left: 8px; top: -48px; background: var(--accent); color: var(--accent-fg); padding: 8px 12px; border-radius: 6px; z-index: 10; }
 .skip:focus { top: 8px; }
 .muted { color: var(--muted); }
+.stale-note { display: block; margin-top: 2px; font-size: 12px; color: #7d4e00; }
+tr.stale > th, tr.stale > td { background: #fff8c5; }
 
 header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 24px; padding: 12px 24px; border-bottom: 1px solid var(--line); background: var(--panel); }
 header.top h1 { font-size: 18px; margin: 0; }

@@ -86,7 +86,8 @@ describe('dashboard in Chromium', () => {
     // The outage is one band with its count, not a wall of markers.
     const band = page.locator('svg.timeline g.lane[data-job="run-report"] g.missed-band');
     expect(await band.getAttribute('data-count')).toBe(String(OUTAGE_TICKS));
-    expect(await band.locator('text').textContent()).toBe(`${OUTAGE_TICKS} missed`);
+    expect(await band.locator('text').textContent()).toBe(String(OUTAGE_TICKS)); // narrow: the count alone
+    expect(await band.locator('title').textContent()).toMatch(new RegExp(`^run-report: ${OUTAGE_TICKS} missed ticks in a row, `));
     // Failed bars carry a cross (not colour alone).
     expect(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] path.fail-mark').count()).toBe(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] rect.run-failed').count());
     // The day view loads on demand.
@@ -233,12 +234,57 @@ describe('dashboard in Chromium', () => {
     problems.length = 0;
   });
 
-  it('works on a narrow screen: one card per job', async () => {
+  it('marks rows stale with the time of the last update while the runner is unreachable, and recovers', async () => {
+    let server = await fixture.serve();
+    const port = server.port;
+    try {
+      await openOverview(server.url);
+      const flaky = row('flaky-upstream');
+      expect(await page.locator('tr.stale').count()).toBe(0);
+      await server.close();
+      // Every row says it is stale and since when; no countdown claims "due now".
+      await expect.poll(() => page.locator('tr.stale').count(), { timeout: 10_000 }).toBe(fixture.names.length);
+      expect(await flaky.locator('td[data-label="State"] .stale-note').textContent()).toMatch(/^stale: last update \d\d:\d\d:\d\d$/);
+      expect(await flaky.locator('td[data-label="Next run"]').textContent()).toMatch(/not live$/);
+      expect(await page.locator('table.jobs .countdown').count()).toBe(0);
+      expect(await page.locator('#connection').textContent()).toMatch(/ · last update \d\d:\d\d:\d\d$/);
+      await page.screenshot({ path: new URL('dashboard-stale.png', SCREENSHOTS).pathname, fullPage: false });
+      // The runner is back on the same address: the page recovers without a reload.
+      server = await fixture.serve(port);
+      await expect.poll(() => page.locator('tr.stale').count(), { timeout: 20_000 }).toBe(0);
+      expect(await flaky.locator('.countdown').textContent()).toMatch(/^in \d/);
+      expect(await page.locator('#connection').textContent()).not.toContain('last update');
+      await page.goto('about:blank');
+    } finally {
+      await server.close();
+    }
+    problems.length = 0; // the failed reconnects are logged as console errors
+  });
+
+  it('works on a narrow screen: one card per job, the timeline open at "now"', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await openOverview();
     const box = await row('system-load').boundingBox();
     expect(box?.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The timeline opens scrolled to "now", its right end, with "now" in view.
+    const region = page.locator('.timeline-wrap');
+    const geometry = (): Promise<{ left: number; max: number }> => region.evaluate((node) => ({ left: node.scrollLeft, max: node.scrollWidth - node.clientWidth }));
+    await expect.poll(async () => (await geometry()).max).toBeGreaterThan(100);
+    await expect.poll(async () => { const { left, max } = await geometry(); return max - left; }).toBeLessThanOrEqual(2);
+    const nowLabel = await page.locator('svg.timeline g.axis text', { hasText: /^now$/ }).boundingBox();
+    const regionBox = await region.boundingBox();
+    expect(nowLabel !== null && regionBox !== null && nowLabel.x >= regionBox.x && nowLabel.x + nowLabel.width <= regionBox.x + regionBox.width).toBe(true);
     await page.screenshot({ path: new URL('dashboard-narrow.png', SCREENSHOTS).pathname, fullPage: true });
+    // A reader who scrolls back in time stays there across redraws; back at the end, it follows "now" again.
+    await region.evaluate((node) => node.scrollTo({ left: 0 }));
+    await page.getByRole('button', { name: 'Last day' }).click();
+    await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last day');
+    expect((await geometry()).left).toBe(0);
+    await region.evaluate((node) => node.scrollTo({ left: node.scrollWidth }));
+    await page.getByRole('button', { name: 'Last hour' }).click();
+    await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last hour');
+    const back = await geometry();
+    expect(back.max - back.left).toBeLessThanOrEqual(2);
   });
 });

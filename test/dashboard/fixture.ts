@@ -67,6 +67,8 @@ export interface DashboardFixture {
   readonly token: string;
   /** The jobs' names, in runner order. */
   readonly names: readonly string[];
+  /** Starts one more server with the token, on `port` (default: a free one); the caller closes it. */
+  serve(port?: number): Promise<RunnerHttpServer>;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function startDashboardFixture(): Promise<DashboardFixture> {
     readOnly,
     token,
     names: jobs.map((job) => job.name),
+    serve: (port = 0) => startHttpServer(runner, { port, token, logger, routes }),
     close: async () => {
       await server.close();
       await readOnly.close();

@@ -58,6 +58,9 @@ describe('timeline with missed ticks', () => {
     expect(textOf(findAll(band as SvgNode, (node) => node.tag === 'title')[0] as SvgNode)).toBe('a: 40 missed ticks in a row, 11:06:00 → 11:45:00');
     // The lone missed tick keeps its marker; the 40 in the band have none.
     expect(markersOf(svg)).toHaveLength(1);
+    // A narrow band shows the count alone.
+    const narrow = bandsOf(renderTimeline(outage('a', END - 20 * MINUTE, 4), ['a'], WINDOW))[0] as SvgNode;
+    expect(findAll(narrow, (node) => node.tag === 'text').map(textOf)).toEqual(['4']);
     // The summary still counts every missed tick.
     expect(textOf(findAll(svg, (node) => node.tag === 'desc')[0] as SvgNode)).toContain('41 missed');
   });

@@ -6,7 +6,7 @@
 import { actionButtons, type ActionButtons } from './actions.js';
 import { ApiError, getJson, jobPath } from './api.js';
 import type { JobDetailView, JobView, RunView, RunsResponse } from './api-types.js';
-import { lastRunContent, nextRunContent, stateBadge, statusBadge, zoneText } from './cells.js';
+import { lastRunContent, nextRunContent, stateContent, statusBadge, zoneText } from './cells.js';
 import { el, replaceChildren, svgToDom, timeEl } from './dom.js';
 import { renderDurationChart } from './duration-chart.js';
 import { errorSummary, formatDateTime, formatDuration, formatValue } from './format.js';
@@ -112,14 +112,14 @@ export class JobPage {
       replaceChildren(this.#header, el('h2', { id: 'job-heading' }, job.name), el('span', { class: 'job-state' }), this.#actions?.element);
     }
     const stateSlot = this.#header.querySelector('.job-state');
-    if (stateSlot !== null) replaceChildren(stateSlot, stateBadge(job));
+    if (stateSlot !== null) replaceChildren(stateSlot, ...stateContent(job, this.#state.staleSince));
     this.#actions?.update(job);
     const fact = (term: string, ...value: (Node | string)[]): Node[] => [el('div', {}, el('dt', {}, term), el('dd', {}, ...value))];
     replaceChildren(
       this.#facts,
       ...fact('Schedule', job.description, ...(job.cron !== null ? [' ', el('code', {}, job.cron)] : [])),
       ...fact('Zone', zoneText(job)),
-      ...fact('Next run', ...nextRunContent(job, now)),
+      ...fact('Next run', ...nextRunContent(job, now, this.#state.staleSince !== null)),
       ...fact('Last run', ...lastRunContent(job.lastRun, now)),
       ...fact('Triggers', String(job.triggerCount)),
       ...fact('Failures (24 h)', String(job.failures24h)),

@@ -232,14 +232,15 @@ function crossPath(x: number, y: number, r: number): string {
 
 /**
  * A band from `x0` to `x1` standing for consecutive missed ticks: dashed outline, light fill,
- * the count inside when it fits, and a tooltip with the times (and a note when the outage
+ * the count inside when it fits ("40 missed", or "40" in a narrow band), and a tooltip with the times (and a note when the outage
  * may have begun before the band: only the newest ticks of an outage are recorded).
  */
 function missedBandNode(band: MissedBand, x0: number, x1: number, laneTop: number, laneHeight: number, formatTime: (at: number) => string): SvgNode {
   const color = statusColor('missed');
   const width = Math.max(MISSED_BAND_MIN_WIDTH, x1 - x0);
   const x = Math.round((x0 + x1 - width) * 5) / 10;
-  const label = `${band.mayStartPartway ? '≥' : ''}${band.count} missed`;
+  const count = `${band.mayStartPartway ? '≥' : ''}${band.count}`;
+  const label = [`${count} missed`, count].find((text) => [...text].length * 6.6 + 6 <= width);
   const since = band.previousAt === null ? '' : ` (the run before: ${formatTime(band.previousAt)})`;
   const partway = band.mayStartPartway ? `; the outage may have begun earlier${since}: only the newest ${MISSED_RECORD_LIMIT} missed ticks of an outage are recorded` : '';
   const tip = `${band.job}: ${band.count} missed ticks in a row, ${formatTime(band.first)} → ${formatTime(band.last)}${partway}`;
@@ -247,7 +248,7 @@ function missedBandNode(band: MissedBand, x0: number, x1: number, laneTop: numbe
     'g',
     { class: 'missed-band', 'data-count': band.count, 'data-partway': String(band.mayStartPartway) },
     s('rect', { x, y: laneTop + 3, width, height: laneHeight - 6, rx: 2, fill: color, 'fill-opacity': 0.14, stroke: color, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' }),
-    [...label].length * 6.6 + 6 <= width ? s('text', { x: Math.round((x + width / 2) * 10) / 10, y: laneTop + laneHeight / 2 + 4, 'font-size': 11, 'text-anchor': 'middle', fill: color }, label) : null,
+    label !== undefined ? s('text', { x: Math.round((x + width / 2) * 10) / 10, y: laneTop + laneHeight / 2 + 4, 'font-size': 11, 'text-anchor': 'middle', fill: color }, label) : null,
     s('title', {}, tip),
   );
 }
