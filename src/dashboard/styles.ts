@@ -53,7 +53,8 @@ button.secondary[aria-pressed="true"], button.secondary[aria-pressed="true"]:hov
 button[aria-disabled="true"] { opacity: 0.6; cursor: progress; }
 .toggle { display: inline-flex; gap: 4px; }
 .actions { display: flex; flex-wrap: nowrap; gap: 6px; }
-.actions button { padding: 3px 10px; min-height: 28px; font-size: 13px; }
+.actions button, button.run-again { padding: 3px 10px; min-height: 28px; font-size: 13px; }
+button.run-again { margin-left: 4px; min-height: 24px; padding: 1px 8px; }
 
 .table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; }

@@ -208,6 +208,31 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('table.jobs').count()).toBe(1);
   });
 
+  it("offers 'Run again' on a failed run's row: a manual trigger, token required", async () => {
+    await page.goto(`${fixture.server.url}/#/jobs/flaky-upstream`);
+    const rows = page.locator('table.history tbody tr[data-run-id]');
+    await expect.poll(() => rows.count()).toBeGreaterThan(30);
+    const failed = rows.filter({ has: page.locator('.badge.status-failed') });
+    expect(await failed.count()).toBe(13);
+    expect(await failed.locator('button.run-again').count()).toBe(13);
+    expect(await rows.filter({ has: page.locator('.badge.status-ok') }).locator('button.run-again').count()).toBe(0);
+    const runId = (await failed.first().getAttribute('data-run-id')) as string;
+    const runAgain = failed.first().getByRole('button', { name: `Run again: flaky-upstream (run #${runId} failed)` });
+    const before = fixture.runner.get('flaky-upstream')?.triggerCount ?? 0;
+    // Without a token, the click asks for one and triggers nothing.
+    await runAgain.click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe('Enter the token first (top of the page).');
+    expect(fixture.runner.get('flaky-upstream')?.triggerCount).toBe(before);
+    await page.getByLabel('Token', { exact: true }).fill(fixture.token);
+    await page.getByLabel('Token', { exact: true }).press('Enter');
+    await expect.poll(() => page.locator('.token-set').count()).toBe(1);
+    await runAgain.click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe('Triggered flaky-upstream.');
+    await expect.poll(() => fixture.runner.get('flaky-upstream')?.triggerCount, { timeout: 5_000 }).toBe(before + 1);
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBeGreaterThan(39);
+    await page.screenshot({ path: new URL('job-page-run-again.png', SCREENSHOTS).pathname, fullPage: false });
+  });
+
   it('hides the actions when the server has no token', async () => {
     await openOverview(fixture.readOnly.url);
     expect(await page.locator('table.jobs thead th').allTextContents()).not.toContain('Actions');
@@ -217,6 +242,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${fixture.readOnly.url}/#/jobs/system-load`);
     await expect.poll(() => page.locator('table.history tbody tr[data-run-id]').count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: /Trigger now|Pause|Resume/ }).count()).toBe(0);
+    await page.goto(`${fixture.readOnly.url}/#/jobs/flaky-upstream`);
+    await expect.poll(() => page.locator('table.history tbody tr[data-run-id] .badge.status-failed').count()).toBe(13);
+    expect(await page.getByRole('button', { name: /Run again/ }).count()).toBe(0);
   });
 
   it('falls back to polling when live events are unavailable', async () => {
