@@ -259,6 +259,8 @@ describe('dashboard in Chromium', () => {
     fixture.runner.get('manual-export')?.triggerNow();
     await expect.poll(() => manual.locator('td[data-label="Triggers"]').textContent(), { timeout: 12_000 }).toBe(String(before + 1));
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Pause: manual-export');
+    // Polling keeps the data current: no row is stale.
+    expect(await page.locator('tr.stale').count()).toBe(0);
     problems.length = 0;
   });
 

@@ -124,9 +124,10 @@ async function start(): Promise<void> {
     onJob: (job) => state.upsertJob(job),
     resync,
     onStatus: (status) => {
+      // Live until now, the data is current as of now; it is current again once the resync
+      // after the reconnect succeeds. (While polling, a failed poll marks it stale.)
+      if (status === 'reconnecting' && connection === 'live') state.markStale(state.now());
       connection = status;
-      // The data was live until now; it is current again once the resync after the reconnect succeeds.
-      if (status === 'reconnecting') state.markStale(state.now());
       renderConnection();
     },
   });
