@@ -93,6 +93,11 @@ td[data-label="Last run"] > * + * { margin-left: 6px; }
 .chart-wrap svg { display: block; width: 100%; max-width: 960px; min-width: 480px; height: auto; }
 svg rect.run:hover, svg rect.bar:hover { opacity: 0.8; }
 .timeline-wrap[aria-busy="true"] { opacity: 0.6; }
+.timeline-wrap { display: grid; }
+.timeline-wrap > svg.timeline, .timeline-wrap > .lane-names { grid-area: 1 / 1; }
+.lane-names { position: sticky; left: 0; justify-self: start; width: 0; pointer-events: none; visibility: hidden; }
+.timeline-wrap.scrolled .lane-names { visibility: visible; }
+.lane-name { position: absolute; left: 0; transform: translateY(-50%); max-width: 45vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 12px; line-height: 16px; padding: 0 6px; background: #ffffffe6; border: 1px solid var(--line); border-left: 0; border-radius: 0 4px 4px 0; color: var(--fg); }
 
 .crumbs { color: var(--muted); margin: 4px 0; overflow-wrap: anywhere; }
 .job-head { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; }

@@ -305,12 +305,27 @@ describe('dashboard in Chromium', () => {
     const nowLabel = await page.locator('svg.timeline g.axis text', { hasText: /^now$/ }).boundingBox();
     const regionBox = await region.boundingBox();
     expect(nowLabel !== null && regionBox !== null && nowLabel.x >= regionBox.x && nowLabel.x + nowLabel.width <= regionBox.x + regionBox.width).toBe(true);
+    // Scrolled to "now", the lanes stay named: the names are pinned at the left edge, each beside its lane.
+    const pinned = page.locator('.timeline-wrap .lane-names .lane-name');
+    expect(await pinned.allTextContents()).toEqual(fixture.names);
+    await expect.poll(() => pinned.first().isVisible()).toBe(true);
+    for (const index of [0, fixture.names.length - 1]) {
+      const name = await pinned.nth(index).boundingBox();
+      const lane = await page.locator('svg.timeline g.lane rect.lane-bg').nth(index).boundingBox();
+      expect(name !== null && lane !== null && regionBox !== null).toBe(true);
+      if (name === null || lane === null || regionBox === null) return;
+      expect(Math.abs(name.x - regionBox.x)).toBeLessThanOrEqual(2);
+      expect(name.y + name.height / 2).toBeGreaterThan(lane.y);
+      expect(name.y + name.height / 2).toBeLessThan(lane.y + lane.height);
+    }
     await page.screenshot({ path: new URL('dashboard-narrow.png', SCREENSHOTS).pathname, fullPage: true });
+    await region.screenshot({ path: new URL('timeline-narrow.png', SCREENSHOTS).pathname });
     // A reader who scrolls back in time stays there across redraws; back at the end, it follows "now" again.
     await region.evaluate((node) => node.scrollTo({ left: 0 }));
     await page.getByRole('button', { name: 'Last day' }).click();
     await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last day');
     expect((await geometry()).left).toBe(0);
+    await expect.poll(() => pinned.first().isVisible()).toBe(false); // the picture's own names are in view
     await region.evaluate((node) => node.scrollTo({ left: node.scrollWidth }));
     await page.getByRole('button', { name: 'Last hour' }).click();
     await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last hour');

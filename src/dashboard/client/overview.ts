@@ -7,8 +7,12 @@ import type { JobView } from './api-types.js';
 import { lastRunContent, nextRunContent, stateContent, jobHref, zoneText } from './cells.js';
 import { el, replaceChildren, svgToDom } from './dom.js';
 import { followNow, type FollowNow } from './follow-now.js';
+import { laneNames } from './lane-names.js';
 import { WINDOWS, type DashboardState, type WindowName } from './state.js';
 import { renderTimeline } from './timeline.js';
+
+/** Scroll offset (px) of the timeline from which the pinned lane names show. */
+const PINNED_NAMES_AFTER = 40;
 
 /** One table row and its updatable cells. */
 interface Row {
@@ -59,6 +63,8 @@ export class OverviewView {
     }
     this.#timeline = el('div', { class: 'timeline-wrap', tabindex: 0, role: 'region', 'aria-label': 'Timeline (scrolls sideways on narrow screens)' });
     this.#follow = followNow(this.#timeline);
+    // Scrolled past its own name column: show the pinned lane names.
+    this.#timeline.addEventListener('scroll', () => this.#timeline.classList.toggle('scrolled', this.#timeline.scrollLeft > PINNED_NAMES_AFTER));
     this.element = el(
       'div',
       { class: 'overview' },
@@ -118,7 +124,7 @@ export class OverviewView {
     const now = this.#state.now();
     const span = WINDOWS[this.#state.window];
     const picture = renderTimeline([...this.#state.runs.values()], [...this.#state.jobs.keys()], { start: now - span, end: now }, { loadedSince: this.#state.loadedSince });
-    this.#follow.redraw(() => replaceChildren(this.#timeline, svgToDom(picture)));
+    this.#follow.redraw(() => replaceChildren(this.#timeline, svgToDom(picture), laneNames(picture)));
   }
 
   async #setWindow(name: WindowName): Promise<void> {
