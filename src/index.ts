@@ -39,6 +39,7 @@ export { StoreError, StoreSchemaError, UnsupportedDatabaseVersionError } from '.
 export { CronSchedule, type CronScheduleOptions } from './schedule/cron-schedule.js';
 export { CronSyntaxError } from './schedule/cron-syntax-error.js';
 export { describeCron } from './schedule/describe-cron.js';
+export { describeInterval } from './schedule/describe-interval.js';
 export type { MisfirePolicy } from './schedule/misfire-plan.js';
 export type { Clock } from './time/clock.js';
 export { systemClock } from './time/clock.js';

@@ -20,6 +20,8 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .skip { position: absolute; left: 8px; top: -48px; background: var(--accent); color: var(--accent-fg); padding: 8px 12px; border-radius: 6px; z-index: 10; }
 .skip:focus { top: 8px; }
 .muted { color: var(--muted); }
+.stale-note { display: block; margin-top: 2px; font-size: 12px; color: #7d4e00; }
+tr.stale > th, tr.stale > td { background: #fff8c5; }
 
 header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 24px; padding: 12px 24px; border-bottom: 1px solid var(--line); background: var(--panel); }
 header.top h1 { font-size: 18px; margin: 0; }
@@ -51,7 +53,8 @@ button.secondary[aria-pressed="true"], button.secondary[aria-pressed="true"]:hov
 button[aria-disabled="true"] { opacity: 0.6; cursor: progress; }
 .toggle { display: inline-flex; gap: 4px; }
 .actions { display: flex; flex-wrap: nowrap; gap: 6px; }
-.actions button { padding: 3px 10px; min-height: 28px; font-size: 13px; }
+.actions button, button.run-again { padding: 3px 10px; min-height: 28px; font-size: 13px; }
+button.run-again { margin-left: 4px; min-height: 24px; padding: 1px 8px; }
 
 .table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; }
@@ -78,7 +81,7 @@ td[data-label="Last run"] > * + * { margin-left: 6px; }
 .status-timeout { background: #bc4c00; color: #fff; }
 .status-interrupted { background: #8250df; color: #fff; }
 .status-running, .state-running { background: #0969da; color: #fff; }
-.status-missed { background: #a40e26; color: #fff; }
+.status-missed { background: #bf3989; color: #fff; }
 .status-skipped { background: #57606a; color: #fff; }
 .state-sleeping, .state-starting, .state-stopping { background: #ddf4ff; color: #0a3069; border-color: #54aeff; }
 .state-paused { background: #fff8c5; color: #6f4e00; border-color: #d4a72c; }
@@ -90,6 +93,11 @@ td[data-label="Last run"] > * + * { margin-left: 6px; }
 .chart-wrap svg { display: block; width: 100%; max-width: 960px; min-width: 480px; height: auto; }
 svg rect.run:hover, svg rect.bar:hover { opacity: 0.8; }
 .timeline-wrap[aria-busy="true"] { opacity: 0.6; }
+.timeline-wrap { display: grid; }
+.timeline-wrap > svg.timeline, .timeline-wrap > .lane-names { grid-area: 1 / 1; }
+.lane-names { position: sticky; left: 0; justify-self: start; width: 0; pointer-events: none; visibility: hidden; }
+.timeline-wrap.scrolled .lane-names { visibility: visible; }
+.lane-name { position: absolute; left: 0; transform: translateY(-50%); max-width: 45vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 12px; line-height: 16px; padding: 0 6px; background: #ffffffe6; border: 1px solid var(--line); border-left: 0; border-radius: 0 4px 4px 0; color: var(--fg); }
 
 .crumbs { color: var(--muted); margin: 4px 0; overflow-wrap: anywhere; }
 .job-head { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; }

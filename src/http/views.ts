@@ -7,6 +7,7 @@ import type { JobState } from '../job/job-state.js';
 import type { RecentRuns } from '../runner/recent-runs.js';
 import { redactSchemaSecrets, redactSecrets } from '../job/secret-fields.js';
 import { describeCron } from '../schedule/describe-cron.js';
+import { describeInterval } from '../schedule/describe-interval.js';
 import type { RunRecord } from '../store/job-store.js';
 
 /**
@@ -66,12 +67,12 @@ export function runView(run: RunRecord): RunView {
 /** Descriptions already computed, per job (its schedule is frozen). */
 const descriptions = new WeakMap<Pick<BaseJob, 'cron' | 'interval'>, string>();
 
-/** The schedule in words: `describeCron(cron)` or `every N s`. */
+/** The schedule in words: `describeCron(cron)` or `describeInterval(interval)` (one wording: `Every 4 seconds`). */
 export function describeSchedule(job: Pick<BaseJob, 'cron' | 'interval'>): string {
   let description = descriptions.get(job);
   if (description === undefined) {
     if (job.cron !== null) description = describeCron(job.cron);
-    else description = job.interval === 0 ? 'back to back (interval 0)' : `every ${job.interval} s`;
+    else description = job.interval === null ? 'no schedule' : describeInterval(job.interval);
     descriptions.set(job, description);
   }
   return description;

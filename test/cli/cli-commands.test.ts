@@ -62,8 +62,8 @@ describe('eleanor-jobs validate', () => {
     expect(lines[0]).toBe(good);
     // Module namespaces list exports by name: `both` (sampler, warmup), then `report`.
     expect(lines[3]).toMatch(/^ {2}report \(Report\): At 06:00, Monday through Friday; 0 6 \* \* 1-5 in Europe\/Berlin, next \d{4}-\d\d-\d\d 06:00:00 GMT\+[12], misfire once; retry after 10 s, x2 up to 60 s$/);
-    expect(lines[1]).toBe('  sampler (Report): every 30 s; first run 30 s after start; retry after 10 s, timeout 5 s');
-    expect(lines[2]).toBe('  warmup (Report): every 300 s; first run at start; retry after 10 s');
+    expect(lines[1]).toBe('  sampler (Report): Every 30 seconds; first run 30 s after start; retry after 10 s, timeout 5 s');
+    expect(lines[2]).toBe('  warmup (Report): Every 5 minutes; first run at start; retry after 10 s');
     expect(lines[4]).toBe('3 job(s) valid');
   });
 

@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-routes.js';
 import { createRequestHandler } from '../../src/http/request-handler.js';
-import { HOSTILE_NAME, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
+import { HOSTILE_NAME, OUTAGE_TICKS, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = new URL('../../artifacts/screenshots/', import.meta.url);
@@ -88,6 +88,13 @@ describe('dashboard in Chromium', () => {
     expect(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] rect.run-failed').count()).toBeGreaterThan(5);
     expect(await page.locator('svg.timeline g.lane[data-job="run-report"] path.tick-missed').count()).toBe(2);
     expect(await page.locator('svg.timeline g.lane[data-job="run-report"] path.tick-skipped').count()).toBe(2);
+    // The outage is one band with its count, not a wall of markers.
+    const band = page.locator('svg.timeline g.lane[data-job="run-report"] g.missed-band');
+    expect(await band.getAttribute('data-count')).toBe(String(OUTAGE_TICKS));
+    expect(await band.locator('text').textContent()).toBe(String(OUTAGE_TICKS)); // narrow: the count alone
+    expect(await band.locator('title').textContent()).toMatch(new RegExp(`^run-report: ${OUTAGE_TICKS} missed ticks in a row, `));
+    // Failed bars carry a cross (not colour alone).
+    expect(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] path.fail-mark').count()).toBe(await page.locator('svg.timeline g.lane[data-job="flaky-upstream"] rect.run-failed').count());
     // The day view loads on demand.
     await page.getByRole('button', { name: 'Last day' }).click();
     await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last day');
@@ -206,6 +213,31 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('table.jobs').count()).toBe(1);
   });
 
+  it("offers 'Run again' on a failed run's row: a manual trigger, token required", async () => {
+    await page.goto(`${fixture.server.url}/#/jobs/flaky-upstream`);
+    const rows = page.locator('table.history tbody tr[data-run-id]');
+    await expect.poll(() => rows.count()).toBeGreaterThan(30);
+    const failed = rows.filter({ has: page.locator('.badge.status-failed') });
+    expect(await failed.count()).toBe(13);
+    expect(await failed.locator('button.run-again').count()).toBe(13);
+    expect(await rows.filter({ has: page.locator('.badge.status-ok') }).locator('button.run-again').count()).toBe(0);
+    const runId = (await failed.first().getAttribute('data-run-id')) as string;
+    const runAgain = failed.first().getByRole('button', { name: `Run again: flaky-upstream (run #${runId} failed)` });
+    const before = fixture.runner.get('flaky-upstream')?.triggerCount ?? 0;
+    // Without a token, the click asks for one and triggers nothing.
+    await runAgain.click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe('Enter the token first (top of the page).');
+    expect(fixture.runner.get('flaky-upstream')?.triggerCount).toBe(before);
+    await page.getByLabel('Token', { exact: true }).fill(fixture.token);
+    await page.getByLabel('Token', { exact: true }).press('Enter');
+    await expect.poll(() => page.locator('.token-set').count()).toBe(1);
+    await runAgain.click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toBe('Triggered flaky-upstream.');
+    await expect.poll(() => fixture.runner.get('flaky-upstream')?.triggerCount, { timeout: 5_000 }).toBe(before + 1);
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBeGreaterThan(39);
+    await page.screenshot({ path: new URL('job-page-run-again.png', SCREENSHOTS).pathname, fullPage: false });
+  });
+
   it('hides the actions when the server has no token', async () => {
     await openOverview(fixture.readOnly.url);
     expect(await page.locator('table.jobs thead th').allTextContents()).not.toContain('Actions');
@@ -215,6 +247,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${fixture.readOnly.url}/#/jobs/system-load`);
     await expect.poll(() => page.locator('table.history tbody tr[data-run-id]').count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: /Trigger now|Pause|Resume/ }).count()).toBe(0);
+    await page.goto(`${fixture.readOnly.url}/#/jobs/flaky-upstream`);
+    await expect.poll(() => page.locator('table.history tbody tr[data-run-id] .badge.status-failed').count()).toBe(13);
+    expect(await page.getByRole('button', { name: /Run again/ }).count()).toBe(0);
   });
 
   it('falls back to polling when live events are unavailable', async () => {
@@ -229,6 +264,8 @@ describe('dashboard in Chromium', () => {
     fixture.runner.get('manual-export')?.triggerNow();
     await expect.poll(() => manual.locator('td[data-label="Triggers"]').textContent(), { timeout: 12_000 }).toBe(String(before + 1));
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Pause: manual-export');
+    // Polling keeps the data current: no row is stale.
+    expect(await page.locator('tr.stale').count()).toBe(0);
     problems.length = 0;
   });
 
@@ -256,12 +293,72 @@ describe('dashboard in Chromium', () => {
     }
   });
 
-  it('works on a narrow screen: one card per job', async () => {
+  it('marks rows stale with the time of the last update while the runner is unreachable, and recovers', async () => {
+    let server = await fixture.serve();
+    const port = server.port;
+    try {
+      await openOverview(server.url);
+      const flaky = row('flaky-upstream');
+      expect(await page.locator('tr.stale').count()).toBe(0);
+      await server.close();
+      // Every row says it is stale and since when; no countdown claims "due now".
+      await expect.poll(() => page.locator('tr.stale').count(), { timeout: 10_000 }).toBe(fixture.names.length);
+      expect(await flaky.locator('td[data-label="State"] .stale-note').textContent()).toMatch(/^stale: last update \d\d:\d\d:\d\d$/);
+      expect(await flaky.locator('td[data-label="Next run"]').textContent()).toMatch(/not live$/);
+      expect(await page.locator('table.jobs .countdown').count()).toBe(0);
+      expect(await page.locator('#connection').textContent()).toMatch(/ · last update \d\d:\d\d:\d\d$/);
+      await page.screenshot({ path: new URL('dashboard-stale.png', SCREENSHOTS).pathname, fullPage: false });
+      // The runner is back on the same address: the page recovers without a reload.
+      server = await fixture.serve(port);
+      await expect.poll(() => page.locator('tr.stale').count(), { timeout: 20_000 }).toBe(0);
+      expect(await flaky.locator('.countdown').textContent()).toMatch(/^in \d/);
+      expect(await page.locator('#connection').textContent()).not.toContain('last update');
+      await page.goto('about:blank');
+    } finally {
+      await server.close();
+    }
+    problems.length = 0; // the failed reconnects are logged as console errors
+  });
+
+  it('works on a narrow screen: one card per job, the timeline open at "now"', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await openOverview();
     const box = await row('system-load').boundingBox();
     expect(box?.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The timeline opens scrolled to "now", its right end, with "now" in view.
+    const region = page.locator('.timeline-wrap');
+    const geometry = (): Promise<{ left: number; max: number }> => region.evaluate((node) => ({ left: node.scrollLeft, max: node.scrollWidth - node.clientWidth }));
+    await expect.poll(async () => (await geometry()).max).toBeGreaterThan(100);
+    await expect.poll(async () => { const { left, max } = await geometry(); return max - left; }).toBeLessThanOrEqual(2);
+    const nowLabel = await page.locator('svg.timeline g.axis text', { hasText: /^now$/ }).boundingBox();
+    const regionBox = await region.boundingBox();
+    expect(nowLabel !== null && regionBox !== null && nowLabel.x >= regionBox.x && nowLabel.x + nowLabel.width <= regionBox.x + regionBox.width).toBe(true);
+    // Scrolled to "now", the lanes stay named: the names are pinned at the left edge, each beside its lane.
+    const pinned = page.locator('.timeline-wrap .lane-names .lane-name');
+    expect(await pinned.allTextContents()).toEqual(fixture.names);
+    await expect.poll(() => pinned.first().isVisible()).toBe(true);
+    for (const index of [0, fixture.names.length - 1]) {
+      const name = await pinned.nth(index).boundingBox();
+      const lane = await page.locator('svg.timeline g.lane rect.lane-bg').nth(index).boundingBox();
+      expect(name !== null && lane !== null && regionBox !== null).toBe(true);
+      if (name === null || lane === null || regionBox === null) return;
+      expect(Math.abs(name.x - regionBox.x)).toBeLessThanOrEqual(2);
+      expect(name.y + name.height / 2).toBeGreaterThan(lane.y);
+      expect(name.y + name.height / 2).toBeLessThan(lane.y + lane.height);
+    }
     await page.screenshot({ path: new URL('dashboard-narrow.png', SCREENSHOTS).pathname, fullPage: true });
+    await region.screenshot({ path: new URL('timeline-narrow.png', SCREENSHOTS).pathname });
+    // A reader who scrolls back in time stays there across redraws; back at the end, it follows "now" again.
+    await region.evaluate((node) => node.scrollTo({ left: 0 }));
+    await page.getByRole('button', { name: 'Last day' }).click();
+    await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last day');
+    expect((await geometry()).left).toBe(0);
+    await expect.poll(() => pinned.first().isVisible()).toBe(false); // the picture's own names are in view
+    await region.evaluate((node) => node.scrollTo({ left: node.scrollWidth }));
+    await page.getByRole('button', { name: 'Last hour' }).click();
+    await expect.poll(() => page.locator('svg.timeline title').first().textContent()).toBe('Runs of the last hour');
+    const back = await geometry();
+    expect(back.max - back.left).toBeLessThanOrEqual(2);
   });
 });

@@ -13,6 +13,8 @@ import { CaptureLogger } from '../helpers/capture-logger.js';
 
 /** The markup a hostile job name and error message carry. */
 export const SCRIPT = '<script>alert(1)</script>';
+/** Missed ticks in a row that the fixture seeds into `run-report` (one outage). */
+export const OUTAGE_TICKS = 29;
 /** The hostile job's name. */
 export const HOSTILE_NAME = `<img src=x onerror=alert(2)>${SCRIPT}`;
 
@@ -65,6 +67,8 @@ export interface DashboardFixture {
   readonly token: string;
   /** The jobs' names, in runner order. */
   readonly names: readonly string[];
+  /** Starts one more server with the token, on `port` (default: a free one); the caller closes it. */
+  serve(port?: number): Promise<RunnerHttpServer>;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,11 @@ async function seed(store: MemoryStore, job: string, now: number, everyMs: numbe
       // Ticks the misfire policy passed over, recorded before the next claim (as the runner does).
       const status = n === 5 ? 'missed' : 'skipped';
       await store.skipTicks({ job, owner: 'previous-process', ticks: [tickAt - 120_000, tickAt - 60_000], status });
+    }
+    if (tickAt !== null && n === 7) {
+      // An outage: 29 ticks in a row missed (drawn as one band).
+      const ticks = Array.from({ length: OUTAGE_TICKS }, (_, index) => tickAt - (OUTAGE_TICKS - index) * 10_000);
+      await store.skipTicks({ job, owner: 'previous-process', ticks, status: 'missed' });
     }
     const claim = await store.claimRun({ job, owner: 'previous-process', tickAt, startedAt, leaseMs: 60_000 });
     if (claim === null) continue;
@@ -124,6 +133,7 @@ export async function startDashboardFixture(): Promise<DashboardFixture> {
     readOnly,
     token,
     names: jobs.map((job) => job.name),
+    serve: (port = 0) => startHttpServer(runner, { port, token, logger, routes }),
     close: async () => {
       await server.close();
       await readOnly.close();

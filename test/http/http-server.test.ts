@@ -97,7 +97,7 @@ describe('JSON API', () => {
     expect(Object.keys(tick ?? {}).sort()).toEqual(
       ['name', 'kind', 'cron', 'interval', 'timezone', 'description', 'state', 'paused', 'nextRunAt', 'lastRun', 'triggerCount', 'failures24h', 'missedTicks', 'skippedTicks', 'model'].sort(),
     );
-    expect(sample).toMatchObject({ name: 'sampler', kind: 'interval', description: 'every 0.05 s', model: { name: 'sampler', interval: 0.05, triggerOnStart: true } });
+    expect(sample).toMatchObject({ name: 'sampler', kind: 'interval', description: 'Every 0.05 seconds', model: { name: 'sampler', interval: 0.05, triggerOnStart: true } });
     expect(sample?.lastRun).toMatchObject({ job: 'sampler', owner: runner.owner, tickAt: null, latenessMs: null });
     expect(sample?.triggerCount).toBeGreaterThanOrEqual(1);
   });

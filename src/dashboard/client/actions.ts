@@ -94,23 +94,40 @@ export interface ActionButtons {
   update(job: JobView): void;
 }
 
+/**
+ * Runs `action` of job `name` from `button`, ignoring clicks while it is busy. A busy button is
+ * marked aria-disabled, not disabled: disabling would drop keyboard focus.
+ */
+async function actFrom(button: HTMLButtonElement, state: DashboardState, name: string, action: JobAction): Promise<void> {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    await runAction(state, name, action);
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}
+
+/** Run statuses whose history row offers {@link runAgainButton}. */
+export const RUN_AGAIN_STATUSES: ReadonlySet<string> = new Set(['failed', 'timeout']);
+
+/**
+ * "Run again" for a failed run `runId` of job `name`: a manual trigger (the same
+ * `POST /api/jobs/:name/trigger` as Trigger now, so the token is required).
+ */
+export function runAgainButton(state: DashboardState, name: string, runId: string): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'action secondary run-again', 'aria-label': `Run again: ${name} (run #${runId} failed)` }, 'Run again');
+  button.addEventListener('click', () => void actFrom(button, state, name, 'trigger'));
+  return button;
+}
+
 /** Creates the Trigger now and Pause/Resume buttons of a job. */
 export function actionButtons(state: DashboardState, name: string): ActionButtons {
   const trigger = el('button', { type: 'button', class: 'action', 'aria-label': `Trigger now: ${name}` }, 'Trigger now');
   const toggle = el('button', { type: 'button', class: 'action secondary' }, 'Pause');
   const element = el('div', { class: 'actions', role: 'group', 'aria-label': `Actions for ${name}` }, trigger, toggle);
-  // Busy buttons are marked aria-disabled, not disabled: disabling would drop keyboard focus.
-  const busy = async (button: HTMLButtonElement, action: JobAction): Promise<void> => {
-    if (button.getAttribute('aria-disabled') === 'true') return;
-    button.setAttribute('aria-disabled', 'true');
-    try {
-      await runAction(state, name, action);
-    } finally {
-      button.removeAttribute('aria-disabled');
-    }
-  };
-  trigger.addEventListener('click', () => void busy(trigger, 'trigger'));
-  toggle.addEventListener('click', () => void busy(toggle, toggle.dataset.action === 'resume' ? 'resume' : 'pause'));
+  trigger.addEventListener('click', () => void actFrom(trigger, state, name, 'trigger'));
+  toggle.addEventListener('click', () => void actFrom(toggle, state, name, toggle.dataset.action === 'resume' ? 'resume' : 'pause'));
   const update = (job: JobView): void => {
     const action = job.paused ? 'resume' : 'pause';
     if (toggle.dataset.action === action) return;

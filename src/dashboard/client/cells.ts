@@ -29,12 +29,26 @@ export function zoneText(job: JobView): string {
   return job.kind === 'cron' ? 'server local' : '—';
 }
 
-/** Next run: the time and a live countdown (`data-at` is read by {@link tickClocks}). */
-export function nextRunContent(job: JobView, now: number): Node[] {
+/** The mark of a value that may be out of date: `stale: last update 14:02:33`. */
+export function staleNote(since: number): HTMLElement {
+  return el('span', { class: 'stale-note' }, `stale: last update ${formatClock(since)}`);
+}
+
+/** The state cell: the badge, and the {@link staleNote} while the data is stale (`staleSince`). */
+export function stateContent(job: JobView, staleSince: number | null): Node[] {
+  return staleSince === null ? [stateBadge(job)] : [stateBadge(job), staleNote(staleSince)];
+}
+
+/**
+ * Next run: the time and a live countdown (`data-at` is read by {@link tickClocks}); while the
+ * data is stale, the time and "not live" instead of a countdown that would say "due now".
+ */
+export function nextRunContent(job: JobView, now: number, stale = false): Node[] {
   if (job.nextRunAt === null) {
     const why = job.paused ? 'paused' : job.state === 'running' ? 'after this run' : job.state === 'retrying' ? 'after the retry wait' : job.state === 'stopped' ? 'not scheduled' : '—';
     return [el('span', { class: 'muted' }, why)];
   }
+  if (stale) return [timeEl(job.nextRunAt, formatClock(job.nextRunAt)), el('span', { class: 'muted' }, 'not live')];
   return [timeEl(job.nextRunAt, formatClock(job.nextRunAt)), el('span', { class: 'countdown', 'data-at': job.nextRunAt }, formatCountdown(job.nextRunAt, now))];
 }
 

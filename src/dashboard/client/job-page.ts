@@ -3,10 +3,10 @@
  * with errors (message, and the stack behind a disclosure), and its data model (each field's
  * JSON Schema title and description with its value).
  */
-import { actionButtons, type ActionButtons } from './actions.js';
+import { RUN_AGAIN_STATUSES, actionButtons, runAgainButton, type ActionButtons } from './actions.js';
 import { ApiError, getJson, jobPath } from './api.js';
 import type { JobDetailView, JobView, RunView, RunsResponse } from './api-types.js';
-import { lastRunContent, nextRunContent, stateBadge, statusBadge, zoneText } from './cells.js';
+import { lastRunContent, nextRunContent, stateContent, statusBadge, zoneText } from './cells.js';
 import { el, replaceChildren, svgToDom, timeEl } from './dom.js';
 import { renderDurationChart } from './duration-chart.js';
 import { errorSummary, formatDateTime, formatDuration, formatValue } from './format.js';
@@ -112,14 +112,14 @@ export class JobPage {
       replaceChildren(this.#header, el('h2', { id: 'job-heading' }, job.name), el('span', { class: 'job-state' }), this.#actions?.element);
     }
     const stateSlot = this.#header.querySelector('.job-state');
-    if (stateSlot !== null) replaceChildren(stateSlot, stateBadge(job));
+    if (stateSlot !== null) replaceChildren(stateSlot, ...stateContent(job, this.#state.staleSince));
     this.#actions?.update(job);
     const fact = (term: string, ...value: (Node | string)[]): Node[] => [el('div', {}, el('dt', {}, term), el('dd', {}, ...value))];
     replaceChildren(
       this.#facts,
       ...fact('Schedule', job.description, ...(job.cron !== null ? [' ', el('code', {}, job.cron)] : [])),
       ...fact('Zone', zoneText(job)),
-      ...fact('Next run', ...nextRunContent(job, now)),
+      ...fact('Next run', ...nextRunContent(job, now, this.#state.staleSince !== null)),
       ...fact('Last run', ...lastRunContent(job.lastRun, now)),
       ...fact('Triggers', String(job.triggerCount)),
       ...fact('Failures (24 h)', String(job.failures24h)),
@@ -171,7 +171,7 @@ export class JobPage {
       const key = `${run.status}|${run.endedAt ?? ''}`;
       let row = this.#rows.get(run.id);
       if (row === undefined || row.dataset.key !== key) {
-        const fresh = historyRow(run);
+        const fresh = historyRow(run, this.#state.actionsEnabled && RUN_AGAIN_STATUSES.has(run.status) ? runAgainButton(this.#state, this.name, run.id) : null);
         fresh.dataset.key = key;
         row?.replaceWith(fresh);
         row = fresh;
@@ -210,8 +210,8 @@ export class JobPage {
   }
 }
 
-/** One row of the run history. */
-function historyRow(run: RunView): HTMLTableRowElement {
+/** One row of the run history; `runAgain` (a failed run's "Run again") goes next to the status. */
+function historyRow(run: RunView, runAgain: HTMLButtonElement | null): HTMLTableRowElement {
   const error =
     run.error === null || run.error === ''
       ? el('span', { class: 'muted' }, '—')
@@ -220,7 +220,7 @@ function historyRow(run: RunView): HTMLTableRowElement {
     'tr',
     { 'data-run-id': run.id },
     el('td', { 'data-label': 'Run', class: 'num' }, `#${run.id}`),
-    el('td', { 'data-label': 'Status' }, statusBadge(run.status)),
+    el('td', { 'data-label': 'Status' }, statusBadge(run.status), runAgain === null ? null : ' ', runAgain),
     el('td', { 'data-label': 'Started' }, run.startedAt === null ? el('span', { class: 'muted' }, 'not run') : timeEl(run.startedAt, formatDateTime(run.startedAt))),
     el('td', { 'data-label': 'Duration', class: 'num' }, run.durationMs === null ? (run.status === 'running' ? 'running' : '—') : formatDuration(run.durationMs)),
     el('td', { 'data-label': 'Late', class: 'num' }, run.latenessMs === null ? '—' : formatDuration(run.latenessMs)),

@@ -6,6 +6,7 @@
 import { renderTokenPanel } from './actions.js';
 import { tickClocks } from './cells.js';
 import { el, replaceChildren } from './dom.js';
+import { formatClock } from './format.js';
 import { JobPage } from './job-page.js';
 import { connectLive, type LiveStatus } from './live.js';
 import { OverviewView } from './overview.js';
@@ -67,9 +68,25 @@ const STATUS_TEXT: Readonly<Record<LiveStatus, string>> = {
   polling: 'Updating every 5 s (live events unavailable)',
 };
 
+let connection: LiveStatus = 'connecting';
+
+/** The footer's connection status, with the time of the last update while the data is stale. */
+function renderConnection(): void {
+  const node = slot('connection');
+  node.textContent = state.staleSince === null ? STATUS_TEXT[connection] : `${STATUS_TEXT[connection]} · last update ${formatClock(state.staleSince)}`;
+  node.dataset.status = connection;
+}
+
+/** Reloads everything; the data is current after it, or stale when it fails (the runner is gone). */
 async function resync(): Promise<void> {
-  await state.loadJobs();
-  await state.loadRuns();
+  try {
+    await state.loadJobs();
+    await state.loadRuns();
+  } catch (error) {
+    state.markStale();
+    throw error;
+  }
+  state.markCurrent();
   renderRunnerInfo();
   await jobPage?.refreshRuns();
 }
@@ -79,7 +96,10 @@ async function start(): Promise<void> {
     if (change.kind === 'job') {
       overview?.renderJobs(change.name);
       if (jobPage !== null && (change.name === null || change.name === jobPage.name)) jobPage.renderJob();
-      if (change.name === null) overview?.scheduleTimeline();
+      if (change.name === null) {
+        overview?.scheduleTimeline();
+        renderConnection();
+      }
     } else {
       overview?.scheduleTimeline();
     }
@@ -87,6 +107,7 @@ async function start(): Promise<void> {
   try {
     await state.loadJobs();
     await state.loadRuns();
+    state.markCurrent();
   } catch (error) {
     replaceChildren(slot('view'), el('p', { class: 'announcer error', role: 'alert' }, `Could not load the jobs: ${error instanceof Error ? error.message : String(error)}`));
     return;
@@ -103,9 +124,11 @@ async function start(): Promise<void> {
     onJob: (job) => state.upsertJob(job),
     resync,
     onStatus: (status) => {
-      const node = slot('connection');
-      node.textContent = STATUS_TEXT[status];
-      node.dataset.status = status;
+      // Live until now, the data is current as of now; it is current again once the resync
+      // after the reconnect succeeds. (While polling, a failed poll marks it stale.)
+      if (status === 'reconnecting' && connection === 'live') state.markStale(state.now());
+      connection = status;
+      renderConnection();
     },
   });
   const tick = (): void => {

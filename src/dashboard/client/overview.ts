@@ -4,10 +4,15 @@
  */
 import { actionButtons, type ActionButtons } from './actions.js';
 import type { JobView } from './api-types.js';
-import { lastRunContent, nextRunContent, stateBadge, jobHref, zoneText } from './cells.js';
+import { lastRunContent, nextRunContent, stateContent, jobHref, zoneText } from './cells.js';
 import { el, replaceChildren, svgToDom } from './dom.js';
+import { followNow, type FollowNow } from './follow-now.js';
+import { laneNames } from './lane-names.js';
 import { WINDOWS, type DashboardState, type WindowName } from './state.js';
 import { renderTimeline } from './timeline.js';
+
+/** Scroll offset (px) of the timeline from which the pinned lane names show. */
+const PINNED_NAMES_AFTER = 40;
 
 /** One table row and its updatable cells. */
 interface Row {
@@ -27,6 +32,7 @@ export class OverviewView {
   readonly #tbody: HTMLTableSectionElement;
   readonly #count: HTMLElement;
   readonly #timeline: HTMLElement;
+  readonly #follow: FollowNow;
   readonly #rows = new Map<string, Row>();
   readonly #windowButtons = new Map<WindowName, HTMLButtonElement>();
   #timelineTimer: ReturnType<typeof setTimeout> | null = null;
@@ -56,6 +62,9 @@ export class OverviewView {
       windowGroup.appendChild(button);
     }
     this.#timeline = el('div', { class: 'timeline-wrap', tabindex: 0, role: 'region', 'aria-label': 'Timeline (scrolls sideways on narrow screens)' });
+    this.#follow = followNow(this.#timeline);
+    // Scrolled past its own name column: show the pinned lane names.
+    this.#timeline.addEventListener('scroll', () => this.#timeline.classList.toggle('scrolled', this.#timeline.scrollLeft > PINNED_NAMES_AFTER));
     this.element = el(
       'div',
       { class: 'overview' },
@@ -115,7 +124,7 @@ export class OverviewView {
     const now = this.#state.now();
     const span = WINDOWS[this.#state.window];
     const picture = renderTimeline([...this.#state.runs.values()], [...this.#state.jobs.keys()], { start: now - span, end: now }, { loadedSince: this.#state.loadedSince });
-    replaceChildren(this.#timeline, svgToDom(picture));
+    this.#follow.redraw(() => replaceChildren(this.#timeline, svgToDom(picture), laneNames(picture)));
   }
 
   async #setWindow(name: WindowName): Promise<void> {
@@ -161,8 +170,10 @@ export class OverviewView {
 
   #update(row: Row, job: JobView): void {
     const now = this.#state.now();
-    replaceChildren(row.state, stateBadge(job));
-    replaceChildren(row.next, ...nextRunContent(job, now));
+    const staleSince = this.#state.staleSince;
+    row.row.classList.toggle('stale', staleSince !== null);
+    replaceChildren(row.state, ...stateContent(job, staleSince));
+    replaceChildren(row.next, ...nextRunContent(job, now, staleSince !== null));
     replaceChildren(row.last, ...lastRunContent(job.lastRun, now));
     row.triggers.textContent = String(job.triggerCount);
     row.failures.textContent = String(job.failures24h);

@@ -11,7 +11,7 @@ export const STATUS_COLORS: Readonly<Record<RunStatus, string>> = {
   timeout: '#bc4c00',
   interrupted: '#8250df',
   running: '#0969da',
-  missed: '#a40e26',
+  missed: '#bf3989',
   skipped: '#57606a',
 };
 

@@ -35,8 +35,15 @@ export class DashboardState {
   runner: JobsResponse['runner'] | null = null;
   /** The timeline window. */
   window: WindowName = 'hour';
+  /**
+   * While the shown data may be out of date (the live connection was lost, or a poll failed):
+   * when it was last known current, server clock; `null` while it is current.
+   */
+  staleSince: number | null = null;
   /** Server clock minus browser clock, ms. */
   #offset = 0;
+  /** When the data was last known current (see {@link markCurrent}). */
+  #currentAt = 0;
   readonly #listeners = new Set<(change: Change) => void>();
 
   /** The server's "now" (the browser's clock corrected by the last answer). */
@@ -48,6 +55,24 @@ export class DashboardState {
   subscribe(listener: (change: Change) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** The data was just loaded in full: it is current (clears {@link staleSince}). */
+  markCurrent(): void {
+    this.#currentAt = this.now();
+    if (this.staleSince === null) return;
+    this.staleSince = null;
+    this.#emit({ kind: 'job', name: null });
+  }
+
+  /**
+   * The data may be out of date from now on: it was last known current at `asOf` (default:
+   * the last {@link markCurrent}). Only the first call counts until the next `markCurrent`.
+   */
+  markStale(asOf: number = this.#currentAt): void {
+    if (this.staleSince !== null) return;
+    this.staleSince = asOf;
+    this.#emit({ kind: 'job', name: null });
   }
 
   /** Loads `/api/jobs`. */

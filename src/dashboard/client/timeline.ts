@@ -4,7 +4,9 @@
  * Pure: returns an {@link SvgNode} tree, so it is tested without a browser.
  */
 import type { RunStatus } from './api-types.js';
+import { placeAxisLabels, type AxisLabel } from './axis-labels.js';
 import { formatClock, formatDuration, errorSummary } from './format.js';
+import { MIN_BAND_TICKS, MISSED_RECORD_LIMIT, groupMissedTicks, type MissedBand } from './missed-bands.js';
 import { STATUSES, statusColor } from './palette.js';
 import { s, type SvgNode } from './svg-node.js';
 
@@ -50,6 +52,10 @@ export interface TimelineOptions {
 
 /** Narrowest bar, so that a run of a few milliseconds is still visible. */
 export const MIN_BAR_WIDTH = 2;
+/** Narrowest band of missed ticks. */
+const MISSED_BAND_MIN_WIDTH = 10;
+/** Colour of the cross over failed bars (dark red, visible over the bar and the lane). */
+const FAIL_MARK_COLOR = '#82071e';
 
 const AXIS_HEIGHT = 22;
 const LEGEND_HEIGHT = 26;
@@ -84,9 +90,11 @@ function spanWords(spanMs: number): string {
 /**
  * Renders the timeline of `runs` for `jobs` (lane order; runs of other jobs are left out)
  * over `window`. Runs outside the window are left out; a bar is at least
- * {@link MIN_BAR_WIDTH} wide; running executions extend to `now`; missed ticks are red
- * triangles and skipped ticks grey diamonds at their tick time. Every bar and marker has a
- * tooltip (`<title>`), every lane a `data-job` attribute, and the picture a legend.
+ * {@link MIN_BAR_WIDTH} wide; running executions extend to `now`; failed bars carry a cross;
+ * missed ticks are magenta triangles and skipped ticks grey diamonds at their tick time, and
+ * {@link MIN_BAND_TICKS} or more missed ticks in a row are one dashed band with a count. Every
+ * bar, band and marker has a tooltip (`<title>`), every lane a `data-job` attribute, and the
+ * picture a legend.
  */
 export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[], window: TimelineWindow, options: TimelineOptions = {}): SvgNode {
   const width = options.width ?? 960;
@@ -109,6 +117,14 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
   const laneIndex = new Map(jobs.map((job, index) => [job, index]));
   const lanes: SvgNode[][] = jobs.map(() => []);
   const counts = new Map<string, number>();
+  const bands = groupMissedTicks(runs).filter((band) => laneIndex.has(band.job) && band.last >= window.start && band.first <= window.end);
+  const inBand = new Set(bands.flatMap((band) => band.runIds));
+  for (const band of bands) {
+    const index = laneIndex.get(band.job) as number;
+    const x0 = clampX(xOf(band.first));
+    const x1 = clampX(xOf(band.last));
+    (lanes[index] as SvgNode[]).push(missedBandNode(band, round(x0), round(x1), AXIS_HEIGHT + index * laneHeight, laneHeight, formatTime));
+  }
 
   for (const run of runs) {
     const index = laneIndex.get(run.job);
@@ -119,7 +135,7 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
       const at = run.tickAt;
       if (at === null || at < window.start || at > window.end) continue;
       counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
-      lane.push(tickMarker(run, round(xOf(at)), laneTop, laneHeight, formatTime(at)));
+      if (!inBand.has(run.id)) lane.push(tickMarker(run, round(xOf(at)), laneTop, laneHeight, formatTime(at)));
       continue;
     }
     const end = run.endedAt ?? (run.status === 'running' ? now : run.startedAt);
@@ -139,6 +155,7 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
         s('title', {}, tip),
       ),
     );
+    if (run.status === 'failed') lane.push(failMark(round(x + barWidth / 2), laneTop + laneHeight / 2, laneHeight));
   }
 
   const maxChars = Math.max(4, Math.floor((labelWidth - 14) / 7));
@@ -160,11 +177,15 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
 
   const step = axisStep(span);
   const grid: SvgNode[] = [];
+  const timeLabels: AxisLabel[] = [];
   for (let at = Math.ceil(window.start / step) * step; at <= window.end; at += step) {
     const x = round(xOf(at));
     grid.push(s('line', { x1: x, x2: x, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT + lanesHeight, stroke: '#d0d7de', 'stroke-width': 1 }));
-    if (x - plotLeft > 18 && plotRight - x > 18) grid.push(s('text', { x, y: AXIS_HEIGHT - 8, 'font-size': 11, 'text-anchor': 'middle', fill: '#57606a' }, formatTime(at).slice(0, 5)));
+    timeLabels.push({ x, text: formatTime(at).slice(0, 5), anchor: 'middle' });
   }
+  const axisLabels = placeAxisLabels([{ x: plotRight, text: 'now', anchor: 'end' }], timeLabels, plotLeft, plotRight).map((label) =>
+    s('text', { x: label.x, y: AXIS_HEIGHT - 8, 'font-size': 11, 'text-anchor': label.anchor, fill: '#57606a' }, label.text),
+  );
 
   const summary = [...counts.entries()]
     .sort(([a], [b]) => STATUSES.indexOf(a as RunStatus) - STATUSES.indexOf(b as RunStatus))
@@ -189,13 +210,50 @@ export function renderTimeline(runs: readonly ChartRun[], jobs: readonly string[
     s('desc', { id: `${idPrefix}-desc` }, description),
     s('g', { class: 'lanes' }, ...laneNodes),
     jobs.length === 0 ? s('text', { x: plotLeft, y: AXIS_HEIGHT + 16, 'font-size': FONT_SIZE, fill: '#57606a' }, 'No jobs') : null,
-    s('g', { class: 'axis' }, ...grid, s('text', { x: plotRight, y: AXIS_HEIGHT - 8, 'font-size': 11, 'text-anchor': 'end', fill: '#57606a' }, 'now')),
+    s('g', { class: 'axis' }, ...grid, ...axisLabels),
     s('line', { class: 'plot-edge', x1: plotLeft, x2: plotLeft, y1: AXIS_HEIGHT - 4, y2: AXIS_HEIGHT + lanesHeight, stroke: '#8c959f', 'stroke-width': 1 }),
     legend(legendTop, plotLeft),
   );
 }
 
-/** A missed (red triangle) or skipped (grey diamond) tick at `x`. */
+/**
+ * The cross drawn over a failed run's bar, so failed differs from ok (and from missed) by
+ * shape as well as colour.
+ */
+function failMark(x: number, middle: number, laneHeight: number): SvgNode {
+  const r = Math.min(4, laneHeight / 2 - 5);
+  return s('path', { class: 'fail-mark', d: crossPath(x, middle, r), stroke: FAIL_MARK_COLOR, 'stroke-width': 2, 'stroke-linecap': 'round', fill: 'none', 'aria-hidden': 'true' });
+}
+
+/** An "×" of half-size `r` centred on (`x`, `y`). */
+function crossPath(x: number, y: number, r: number): string {
+  return `M${x - r} ${y - r}L${x + r} ${y + r}M${x - r} ${y + r}L${x + r} ${y - r}`;
+}
+
+/**
+ * A band from `x0` to `x1` standing for consecutive missed ticks: dashed outline, light fill,
+ * the count inside when it fits ("40 missed", or "40" in a narrow band), and a tooltip with the times (and a note when the outage
+ * may have begun before the band: only the newest ticks of an outage are recorded).
+ */
+function missedBandNode(band: MissedBand, x0: number, x1: number, laneTop: number, laneHeight: number, formatTime: (at: number) => string): SvgNode {
+  const color = statusColor('missed');
+  const width = Math.max(MISSED_BAND_MIN_WIDTH, x1 - x0);
+  const x = Math.round((x0 + x1 - width) * 5) / 10;
+  const count = `${band.mayStartPartway ? '≥' : ''}${band.count}`;
+  const label = [`${count} missed`, count].find((text) => [...text].length * 6.6 + 6 <= width);
+  const since = band.previousAt === null ? '' : ` (the run before: ${formatTime(band.previousAt)})`;
+  const partway = band.mayStartPartway ? `; the outage may have begun earlier${since}: only the newest ${MISSED_RECORD_LIMIT} missed ticks of an outage are recorded` : '';
+  const tip = `${band.job}: ${band.count} missed ticks in a row, ${formatTime(band.first)} → ${formatTime(band.last)}${partway}`;
+  return s(
+    'g',
+    { class: 'missed-band', 'data-count': band.count, 'data-partway': String(band.mayStartPartway) },
+    s('rect', { x, y: laneTop + 3, width, height: laneHeight - 6, rx: 2, fill: color, 'fill-opacity': 0.14, stroke: color, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' }),
+    label !== undefined ? s('text', { x: Math.round((x + width / 2) * 10) / 10, y: laneTop + laneHeight / 2 + 4, 'font-size': 11, 'text-anchor': 'middle', fill: color }, label) : null,
+    s('title', {}, tip),
+  );
+}
+
+/** A missed (magenta down-pointing triangle) or skipped (grey diamond) tick at `x`. */
 function tickMarker(run: ChartRun, x: number, laneTop: number, laneHeight: number, time: string): SvgNode {
   const middle = laneTop + laneHeight / 2;
   const r = Math.min(5, laneHeight / 2 - 3);
@@ -219,8 +277,12 @@ function legend(top: number, left: number): SvgNode {
     if (status === 'missed') items.push(s('path', { d: `M${x} ${y - 1}L${x + 10} ${y - 1}L${x + 5} ${y + 9}Z`, fill: color }));
     else if (status === 'skipped') items.push(s('path', { d: `M${x + 5} ${y - 1}L${x + 10} ${y + 4}L${x + 5} ${y + 9}L${x} ${y + 4}Z`, fill: '#ffffff', stroke: color, 'stroke-width': 1.5 }));
     else items.push(s('rect', { x, y: y - 1, width: 10, height: 10, rx: 1.5, fill: color }));
+    if (status === 'failed') items.push(s('path', { d: crossPath(x + 5, y + 4, 3.5), stroke: FAIL_MARK_COLOR, 'stroke-width': 2, 'stroke-linecap': 'round', fill: 'none' }));
     items.push(s('text', { x: x + 14, y: y + 8, 'font-size': 11, fill: '#1f2328' }, status));
     x += 28 + status.length * 7;
   }
+  const missed = statusColor('missed');
+  items.push(s('rect', { x, y: top + 7, width: 18, height: 10, rx: 2, fill: missed, 'fill-opacity': 0.14, stroke: missed, 'stroke-width': 1.5, 'stroke-dasharray': '4 2' }));
+  items.push(s('text', { x: x + 22, y: top + 16, 'font-size': 11, fill: '#1f2328' }, `missed in a row (${MIN_BAND_TICKS}+)`));
   return s('g', { class: 'legend', 'aria-hidden': 'true' }, ...items);
 }
