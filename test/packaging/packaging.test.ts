@@ -123,15 +123,15 @@ describe.each([
     const result = await cli(['validate', 'jobs.ts', 'jobs.js']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('greeter (Greeter): every 0.5 s');
-    expect(result.stdout).toContain('ticker (Ticker): every 0.5 s');
+    expect(result.stdout).toContain('greeter (Greeter): Every 0.5 seconds');
+    expect(result.stdout).toContain('ticker (Ticker): Every 0.5 seconds');
     expect(result.stdout).toContain('2 job(s) valid');
   });
 
   it('validates a job module written in CommonJS syntax', async () => {
     const result = await cli(['validate', 'legacy.cjs']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('legacy (Legacy): every 60 s');
+    expect(result.stdout).toContain('legacy (Legacy): Every minute');
   });
 
   it('runs both for a few seconds, stops on SIGTERM, and shows their history', async () => {
