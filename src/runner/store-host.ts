@@ -34,7 +34,7 @@ import type { JobLogger } from '../job/job-logger.js';
 import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
-import { createJobSlot, expiryMargin, type ActiveRun, type JobSlot } from './job-slot.js';
+import { expiryMargin, JobSlots, type ActiveRun, type JobSlot } from './job-slot.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
@@ -88,7 +88,7 @@ export class StoreHost implements JobHost {
   readonly #pruneEvery: number;
   readonly #events: TypedEmitter<RunnerEventMap>;
   readonly #logger: JobLogger;
-  readonly #slots = new Map<string, JobSlot>();
+  readonly #slots: JobSlots;
   /** Slots whose lease this process holds: the renewal set. */
   readonly #held = new Set<JobSlot>();
   readonly #pending = new Set<Promise<void>>();
@@ -115,6 +115,7 @@ export class StoreHost implements JobHost {
     this.claimAheadMs = options.claimAheadMs ?? 0;
     this.#retention = options.retention;
     this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
+    this.#slots = new JobSlots(this.#pruneEvery, (slot) => this.#onDeadline(slot));
     this.#events = options.events;
     this.#logger = options.logger;
     const store = options.store;
@@ -137,7 +138,7 @@ export class StoreHost implements JobHost {
 
   /** {@inheritDoc JobHost.claim} */
   async claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null> {
-    const slot = this.#slot(job);
+    const slot = this.#slots.of(job);
     if (job.interval === 0) await this.#yieldWhenBusy();
     await slot.settled;
     // Stopped while the previous finish was being written: nothing to claim.
@@ -205,7 +206,7 @@ export class StoreHost implements JobHost {
 
   /** {@inheritDoc JobHost.finish} */
   finish(job: HostedJob, grant: ExecutionGrant, outcome: ExecutionOutcome): Promise<void> {
-    const slot = this.#slots.get(job.name);
+    const slot = this.#slots.find(job);
     if (slot === undefined) return Promise.resolve();
     return this.#finishRun(slot, grant, outcome);
   }
@@ -213,7 +214,7 @@ export class StoreHost implements JobHost {
   /** {@inheritDoc JobHost.recordUnexecuted} */
   async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     if (ticks.ticks.length === 0) return 0;
-    const slot = this.#slot(job);
+    const slot = this.#slots.of(job);
     const recorded = await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
     this.#countWrite(slot);
     return recorded ? ticks.ticks.length : 0;
@@ -221,7 +222,7 @@ export class StoreHost implements JobHost {
 
   /** {@inheritDoc JobHost.detach} */
   detach(job: HostedJob): Promise<void> {
-    const slot = this.#slots.get(job.name);
+    const slot = this.#slots.find(job);
     if (slot === undefined) return Promise.resolve();
     return this.#chain(slot, () => this.#release(slot));
   }
@@ -231,14 +232,15 @@ export class StoreHost implements JobHost {
     const events = this.#events;
     switch (event.type) {
       case 'state': {
-        const slot = this.#slot(job);
+        const slot = this.#slots.of(job);
         if (event.state === 'starting') slot.stopping = false;
         else if (event.state === 'stopping' || event.state === 'stopped') slot.stopping = true;
-        events.emit('job:state', { job: job.name, state: event.state });
+        // No payload per job when nobody listens (a runner stopping 10,000 jobs).
+        if (events.hasListeners('job:state')) events.emit('job:state', { job: job.name, state: event.state });
         break;
       }
       case 'trigger': {
-        const run = this.#slots.get(job.name)?.run;
+        const run = this.#slots.find(job)?.run;
         if (run !== undefined && run !== null) events.emit('run:start', { job: job.name, run: run.record, context: event.run });
         break;
       }
@@ -480,15 +482,6 @@ export class StoreHost implements JobHost {
     if (run === null || slot.run !== run) return;
     run.leaseLost = true;
     run.controller.abort(new LeaseLostError(slot.name, detail));
-  }
-
-  #slot(job: HostedJob): JobSlot {
-    let slot = this.#slots.get(job.name);
-    if (slot === undefined) {
-      slot = createJobSlot(job, this.#slots.size % this.#pruneEvery, (created) => this.#onDeadline(created));
-      this.#slots.set(job.name, slot);
-    }
-    return slot;
   }
 }
 
