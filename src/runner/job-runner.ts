@@ -248,10 +248,13 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     const deadline = Date.now() + timeout * 1000;
     const jobs = [...this.#jobs.values()];
     for (const job of jobs) job.requestStop();
-    const results = await Promise.allSettled(jobs.map((job) => job.waitUntilDone(timeout)));
+    // Most jobs end within requestStop(): only those still running are waited on (no promise per job).
+    const running = jobs.filter((job) => job.isRunning);
+    const results = await Promise.allSettled(running.map((job) => job.waitUntilDone(timeout)));
+    const failed = new Set(running.filter((_, index) => results[index]?.status !== 'fulfilled'));
     const stopped: string[] = [];
     const notStopped: string[] = [];
-    for (const [index, job] of jobs.entries()) (results[index]?.status === 'fulfilled' ? stopped : notStopped).push(job.name);
+    for (const job of jobs) (failed.has(job) ? notStopped : stopped).push(job.name);
     if (wasStarted) {
       if (!(await this.#host.drain(Math.max(0, deadline - Date.now())))) {
         this.#logger.warn({ event: 'drain-timeout' }, 'some run outcomes were not written before the timeout; they show as interrupted at the next start');

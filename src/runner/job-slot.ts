@@ -73,3 +73,39 @@ export function createJobSlot(job: HostedJob, writesUntilPrune: number, onDeadli
   };
   return slot;
 }
+
+/** The slots of a host's jobs, by name; a job's slot is created on first use. */
+export class JobSlots {
+  readonly #byName = new Map<string, JobSlot>();
+  readonly #pruneEvery: number;
+  readonly #onDeadline: (slot: JobSlot) => void;
+  /** The job found last and its slot: a job's calls come in runs (a stop reports two states, then detaches). */
+  #lastJob: HostedJob | null = null;
+  #lastSlot: JobSlot | undefined;
+
+  /** Slots whose first prune is spread over `pruneEvery` writes; `onDeadline` as in {@link createJobSlot}. */
+  constructor(pruneEvery: number, onDeadline: (slot: JobSlot) => void) {
+    this.#pruneEvery = pruneEvery;
+    this.#onDeadline = onDeadline;
+  }
+
+  /** The job's slot, if it has one. */
+  find(job: HostedJob): JobSlot | undefined {
+    if (this.#lastJob !== job || this.#lastSlot === undefined) {
+      this.#lastSlot = this.#byName.get(job.name);
+      this.#lastJob = job;
+    }
+    return this.#lastSlot;
+  }
+
+  /** The job's slot, created if it has none. */
+  of(job: HostedJob): JobSlot {
+    let slot = this.find(job);
+    if (slot === undefined) {
+      slot = createJobSlot(job, this.#byName.size % this.#pruneEvery, this.#onDeadline);
+      this.#byName.set(job.name, slot);
+      this.#lastSlot = slot;
+    }
+    return slot;
+  }
+}
