@@ -33,6 +33,8 @@ import type {
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
 import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
+import { runErrorText } from '../store/run-error-text.js';
+import { CancellableWaits } from '../time/cancellable-waits.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
 import { expiryMargin, JobSlots, type ActiveRun, type JobSlot } from './job-slot.js';
@@ -109,7 +111,7 @@ export class StoreHost implements JobHost {
   };
   readonly #renewal = new TimerEntry(() => void this.#renewAll());
   /** Waits before the next attempt to write a finish: ended at once by {@link StoreHost.close}. */
-  readonly #retryWaits = new Set<TimerEntry>();
+  readonly #retryWaits = new CancellableWaits();
   /** Store calls batched per microtask drain (see the module comment). */
   readonly #restores: CallBatcher<string, JobStateRecord | null>;
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
@@ -299,10 +301,7 @@ export class StoreHost implements JobHost {
     this.#closed = true;
     sharedTimerQueue.cancel(this.#renewal);
     for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
-    for (const wait of this.#retryWaits) {
-      sharedTimerQueue.cancel(wait);
-      wait.callback(undefined);
-    }
+    this.#retryWaits.endAll();
   }
 
   async #yieldWhenBusy(): Promise<void> {
@@ -317,7 +316,7 @@ export class StoreHost implements JobHost {
     const run = slot.run;
     if (run === null || run.grant !== grant) return Promise.resolve();
     slot.run = null;
-    const error = outcome.error === null ? null : describeError(outcome.error);
+    const error = outcome.error === null ? null : runErrorText(outcome.error);
     const record: RunRecord = { ...run.record, status: outcome.status, endedAt: outcome.endedAt, error };
     this.#events.emit('run:end', { job: slot.name, run: record, outcome });
     const leaseLost = run.leaseLost;
@@ -346,21 +345,9 @@ export class StoreHost implements JobHost {
         }
         this.#logger.warn({ job: slot.name, event: 'finish-retry', runId, attempt, err: failure }, `recording the end of run ${runId} failed; retrying in ${this.pollMs} ms`);
         this.#events.emit('job:error', { job: slot.name, phase: 'host', error: failure, retryIn: this.pollMs / 1000 });
-        await this.#retryWait(this.pollMs);
+        await this.#retryWaits.wait(this.pollMs);
       }
     }
-  }
-
-  /** Resolves after `ms` (on the shared timer queue), or as soon as the host is closed. */
-  #retryWait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wait = new TimerEntry(() => {
-        this.#retryWaits.delete(wait);
-        resolve();
-      });
-      this.#retryWaits.add(wait);
-      sharedTimerQueue.schedule(wait, Date.now() + ms);
-    });
   }
 
   /** Releases the lease this process holds for the job, unless an execution holds it. */
@@ -501,9 +488,4 @@ export class StoreHost implements JobHost {
     run.leaseLost = true;
     run.controller.abort(new LeaseLostError(slot.name, detail));
   }
-}
-
-/** The error text a run row keeps: the stack when there is one (it starts with the message). */
-function describeError(error: Error): string {
-  return error.stack ?? `${error.name}: ${error.message}`;
 }

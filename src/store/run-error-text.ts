@@ -9,6 +9,11 @@
 /** Most characters of error text (message and stack) a run row keeps. */
 export const MAX_RUN_ERROR_LENGTH = 16_384;
 
+/** The text a run row keeps of `error` before {@link storedRunError}: the stack when there is one (it starts with the message). */
+export function runErrorText(error: Error): string {
+  return error.stack ?? `${error.name}: ${error.message}`;
+}
+
 /** A UTF-16 surrogate without its partner: not encodable as UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
