@@ -159,6 +159,28 @@ export interface LeaseRelease {
   readonly fence: number;
 }
 
+/** One item of {@link JobStore.acquireLeases}. */
+export interface LeaseAcquire {
+  /** Job name. */
+  readonly job: string;
+  /** The owner taking (or keeping) the lease. */
+  readonly owner: string;
+  /** Lease length in milliseconds, counted from the store's clock. */
+  readonly leaseMs: number;
+}
+
+/** One item of {@link JobStore.renewLeases}. */
+export interface LeaseRenewal {
+  /** Job name. */
+  readonly job: string;
+  /** The holder renewing it. */
+  readonly owner: string;
+  /** The fence it holds the lease with. */
+  readonly fence: number;
+  /** New lease length in milliseconds, counted from the store's clock. */
+  readonly leaseMs: number;
+}
+
 /** How a claimed run ended. */
 export interface RunOutcome {
   /** Final status. */
@@ -277,4 +299,24 @@ export interface JobStore {
    * were deleted.
    */
   prune(job: string, keep: number): Promise<number>;
+
+  // ---- batch lease upkeep and retention (one statement or transaction per call) ----------
+
+  /**
+   * {@link JobStore.acquireLease} for several distinct jobs in one call (one statement on
+   * PostgreSQL, one transaction on SQLite); the answer at each index is that job's fence, or
+   * `null` when another owner holds its live lease. When the call rejects, every request's
+   * outcome is unknown (re-sending it is harmless: an owner keeps its own live lease).
+   */
+  acquireLeases(acquires: readonly LeaseAcquire[]): Promise<Array<number | null>>;
+  /**
+   * {@link JobStore.renewLease} for several distinct jobs in one call; the answer at each
+   * index is that lease's `renewLease` result.
+   */
+  renewLeases(renewals: readonly LeaseRenewal[]): Promise<boolean[]>;
+  /**
+   * {@link JobStore.prune} for several distinct jobs in one call, each keeping its newest
+   * `keep` finished runs. Returns how many runs were deleted in all.
+   */
+  pruneJobs(jobs: readonly string[], keep: number): Promise<number>;
 }

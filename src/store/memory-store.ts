@@ -8,7 +8,9 @@ import type {
   ClaimRequest,
   JobStateRecord,
   JobStore,
+  LeaseAcquire,
   LeaseRelease,
+  LeaseRenewal,
   RunClaim,
   RunFinish,
   RunOutcome,
@@ -23,9 +25,12 @@ import {
   checkFence,
   checkJobNames,
   checkKeep,
+  checkLeaseAcquires,
   checkLeaseMs,
   checkLeaseReleases,
+  checkLeaseRenewals,
   checkName,
+  checkPruneJobs,
   checkRunFinishes,
   checkRunOutcome,
   checkRunQuery,
@@ -171,6 +176,24 @@ export class MemoryStore implements JobStore {
     checkName('owner', owner);
     checkFence(fence);
     checkLeaseMs(leaseMs);
+    return this.#renew({ job, owner, fence, leaseMs });
+  }
+
+  /** {@inheritDoc JobStore.acquireLeases} */
+  async acquireLeases(acquires: readonly LeaseAcquire[]): Promise<Array<number | null>> {
+    this.#check();
+    checkLeaseAcquires(acquires);
+    return acquires.map(({ job, owner, leaseMs }) => this.#take(job, this.#stateOf(job), owner, leaseMs));
+  }
+
+  /** {@inheritDoc JobStore.renewLeases} */
+  async renewLeases(renewals: readonly LeaseRenewal[]): Promise<boolean[]> {
+    this.#check();
+    checkLeaseRenewals(renewals);
+    return renewals.map((renewal) => this.#renew(renewal));
+  }
+
+  #renew({ job, owner, fence, leaseMs }: LeaseRenewal): boolean {
     const state = this.#states.get(job);
     const now = this.#clock.now();
     if (state === undefined || state.fence !== fence || this.#liveOwner(state, now) !== owner) return false;
@@ -285,6 +308,19 @@ export class MemoryStore implements JobStore {
     this.#check();
     checkName('job', job);
     checkKeep(keep);
+    return this.#prune(job, keep);
+  }
+
+  /** {@inheritDoc JobStore.pruneJobs} */
+  async pruneJobs(jobs: readonly string[], keep: number): Promise<number> {
+    this.#check();
+    checkPruneJobs(jobs, keep);
+    let deleted = 0;
+    for (const job of jobs) deleted += this.#prune(job, keep);
+    return deleted;
+  }
+
+  #prune(job: string, keep: number): number {
     const doomed = this.#indexes.get(job)?.prune(keep) ?? [];
     for (const id of doomed) this.#runs.delete(id);
     return doomed.length;

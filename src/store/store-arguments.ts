@@ -6,7 +6,7 @@
  */
 import { quoteText } from '../errors/quote-text.js';
 import { forbiddenNameCharacter } from './name-characters.js';
-import type { ClaimRequest, FinalRunStatus, LeaseRelease, RunFinish, RunOutcome, RunQuery, SkipRequest } from './job-store.js';
+import type { ClaimRequest, FinalRunStatus, LeaseAcquire, LeaseRelease, LeaseRenewal, RunFinish, RunOutcome, RunQuery, SkipRequest } from './job-store.js';
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set<FinalRunStatus>(['ok', 'failed', 'timeout', 'interrupted']);
 const UNEXECUTED_STATUSES: ReadonlySet<string> = new Set(['missed', 'skipped']);
@@ -158,6 +158,48 @@ export function checkLeaseReleases(releases: unknown): asserts releases is reado
     'job',
     (release) => release.job,
   );
+}
+
+/** Checks the items of `JobStore.acquireLeases`: each one, for distinct jobs. */
+export function checkLeaseAcquires(acquires: unknown): asserts acquires is readonly LeaseAcquire[] {
+  checkBatch<LeaseAcquire>(
+    'acquires',
+    acquires,
+    (acquire, at) => {
+      checkName(`${at}job`, acquire.job);
+      checkName(`${at}owner`, acquire.owner);
+      checkLeaseMs(acquire.leaseMs, at);
+    },
+    'job',
+    (acquire) => acquire.job,
+  );
+}
+
+/** Checks the items of `JobStore.renewLeases`: each one, for distinct jobs. */
+export function checkLeaseRenewals(renewals: unknown): asserts renewals is readonly LeaseRenewal[] {
+  checkBatch<LeaseRenewal>(
+    'renewals',
+    renewals,
+    (renewal, at) => {
+      checkName(`${at}job`, renewal.job);
+      checkName(`${at}owner`, renewal.owner);
+      checkFence(renewal.fence, at);
+      checkLeaseMs(renewal.leaseMs, at);
+    },
+    'job',
+    (renewal) => renewal.job,
+  );
+}
+
+/** Checks the arguments of `JobStore.pruneJobs`: distinct job names and a count to keep. */
+export function checkPruneJobs(jobs: unknown, keep: unknown): asserts jobs is readonly string[] {
+  checkJobNames(jobs);
+  const seen = new Set<string>();
+  for (const [index, job] of jobs.entries()) {
+    if (seen.has(job)) throw new RangeError(`jobs[${index}] ${show(job)} appears more than once in one call`);
+    seen.add(job);
+  }
+  checkKeep(keep);
 }
 
 /** Checks every field of a {@link SkipRequest}. */

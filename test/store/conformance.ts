@@ -36,6 +36,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimRequest, JobStore, RunClaim, RunRecord } from '../../src/store/job-store.js';
 import { systemClock, type Clock } from '../../src/time/clock.js';
+import { describeBatchUpkeepCases } from './batch-upkeep-conformance.js';
 import { ManualClock } from './fixtures/manual-clock.js';
 
 /** What a conformance factory returns for one test. */
@@ -871,6 +872,16 @@ export function describeStoreConformance(
         ).rejects.toThrow(/finishes\[1\]\.runId "1"/);
         await expect(store.releaseLeases([{ job: 'a', owner: 'o', fence: -1 }])).rejects.toThrow(/releases\[0\]\.fence/);
       });
+    });
+
+    describeBatchUpkeepCases({
+      store: () => store,
+      openPeer,
+      clock: () => time.clock,
+      unit: () => time.unit,
+      elapse: (ms) => time.elapse(ms),
+      claimOf,
+      tick,
     });
 
     describe('bad input', () => {

@@ -33,7 +33,9 @@ import type {
   ClaimRequest,
   JobStateRecord,
   JobStore,
+  LeaseAcquire,
   LeaseRelease,
+  LeaseRenewal,
   RunClaim,
   RunFinish,
   RunOutcome,
@@ -48,33 +50,10 @@ import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
 import * as statements from './statements.js';
 import { describeTarget } from './target.js';
+import { PostgresBatchUpkeep } from './batch-upkeep.js';
+import type { PostgresStoreOptions } from './postgres-store-options.js';
 
-/** Options of {@link PostgresStore}. */
-export interface PostgresStoreOptions {
-  /** `postgres://user:password@host:port/database` (any form `pg` accepts). */
-  readonly connectionString: string;
-  /** Schema holding the tables; created at open if missing. Default `eleanor`. */
-  readonly schema?: string;
-  /** Most connections the pool opens. Default 10. */
-  readonly poolSize?: number;
-  /** Source of "now" for times the store records itself (interrupted runs' end). Default: the system clock. */
-  readonly clock?: Clock;
-  /** How long to wait for a new connection before failing, in ms. Default 10,000. */
-  readonly connectionTimeoutMs?: number;
-  /**
-   * Milliseconds a statement may take before it rejects and its connection is dropped, so a
-   * silent network partition surfaces as an error instead of a hang. Keep it below the
-   * runner's lease TTL. Default 10,000.
-   */
-  readonly queryTimeoutMs?: number;
-  /** `application_name` of the connections (visible in `pg_stat_activity`). Default `eleanor-jobs`. */
-  readonly applicationName?: string;
-  /**
-   * Called when an idle pooled connection fails (e.g. the server restarted). The store never
-   * throws for it: the pool drops that connection and opens a new one on the next query.
-   */
-  readonly onPoolError?: (error: Error) => void;
-}
+export type { PostgresStoreOptions } from './postgres-store-options.js';
 
 /** Error text recorded on runs marked `interrupted` by {@link PostgresStore.interruptStaleRuns}. */
 export const INTERRUPTED_RUN_ERROR =
@@ -111,6 +90,7 @@ export class PostgresStore implements JobStore {
   /** Connections that completed a statement: a failure on one of them may just be staleness. */
   readonly #served = new WeakSet<pg.PoolClient>();
   readonly #maxResends: number;
+  readonly #batches: PostgresBatchUpkeep;
   #opening: Promise<void> | undefined;
   #opened = false;
   #closed = false;
@@ -144,6 +124,7 @@ export class PostgresStore implements JobStore {
     const bound: Record<string, string> = {};
     for (const [name, text] of Object.entries(statements)) bound[name] = bindSchema(text, this.#quotedSchema);
     this.#sql = bound as BoundStatements;
+    this.#batches = new PostgresBatchUpkeep(this.#quotedSchema, this.#clock, (...args) => this.#query(...args), INTERRUPTED_RUN_ERROR);
   }
 
   /** Connect, check the server version (13 or newer) and apply migrations. Idempotent. */
@@ -439,6 +420,21 @@ export class PostgresStore implements JobStore {
     checkKeep(keep);
     const result = await this.#query('prune', this.#sql.PRUNE_SQL, [job, keep]);
     return result.rowCount ?? 0;
+  }
+
+  /** {@inheritDoc JobStore.acquireLeases} One statement (see `batch-statements.ts`). */
+  acquireLeases(acquires: readonly LeaseAcquire[]): Promise<Array<number | null>> {
+    return this.#batches.acquireLeases(acquires);
+  }
+
+  /** {@inheritDoc JobStore.renewLeases} One statement. */
+  renewLeases(renewals: readonly LeaseRenewal[]): Promise<boolean[]> {
+    return this.#batches.renewLeases(renewals);
+  }
+
+  /** {@inheritDoc JobStore.pruneJobs} One statement. */
+  pruneJobs(jobs: readonly string[], keep: number): Promise<number> {
+    return this.#batches.pruneJobs(jobs, keep);
   }
 
   /**

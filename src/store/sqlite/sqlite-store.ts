@@ -9,7 +9,9 @@ import type {
   ClaimRequest,
   JobStateRecord,
   JobStore,
+  LeaseAcquire,
   LeaseRelease,
+  LeaseRenewal,
   RunClaim,
   RunFinish,
   RunOutcome,
@@ -25,9 +27,12 @@ import {
   checkFence,
   checkJobNames,
   checkKeep,
+  checkLeaseAcquires,
   checkLeaseMs,
   checkLeaseReleases,
+  checkLeaseRenewals,
   checkName,
+  checkPruneJobs,
   checkRunFinishes,
   checkRunOutcome,
   checkRunQuery,
@@ -75,6 +80,12 @@ function toRecord(row: RunRow): RunRecord {
     trigger: row.trigger,
     owner: row.owner,
   };
+}
+
+/** Deletes all but the newest `keep` finished runs of `job` (inside the caller's transaction). */
+function pruneJob(sql: SqliteStatements, job: string, keep: number): number {
+  const cutoff = sql.pruneCutoff.get(job, keep);
+  return cutoff === undefined ? 0 : sql.pruneUpTo.run(job, cutoff.id).changes;
 }
 
 /** The SQL and parameters (all but the limit) of a run listing. */
@@ -231,6 +242,25 @@ export class SqliteStore implements JobStore {
     return this.#immediate((sql, now) => sql.renew.run(now + leaseMs, job, owner, fence, now).changes === 1);
   }
 
+  /** {@inheritDoc JobStore.acquireLeases} One transaction for all of them. */
+  async acquireLeases(acquires: readonly LeaseAcquire[]): Promise<Array<number | null>> {
+    checkLeaseAcquires(acquires);
+    if (acquires.length === 0) return [];
+    return this.#immediate((sql, now) =>
+      acquires.map(({ job, owner, leaseMs }) => {
+        const state = this.#stateRow(sql, job);
+        return this.#takeLease(sql, state, owner, leaseMs, now, { trigger: state.trigger_count, mark: state.last_tick_at });
+      }),
+    );
+  }
+
+  /** {@inheritDoc JobStore.renewLeases} One transaction for all of them. */
+  async renewLeases(renewals: readonly LeaseRenewal[]): Promise<boolean[]> {
+    checkLeaseRenewals(renewals);
+    if (renewals.length === 0) return [];
+    return this.#immediate((sql, now) => renewals.map(({ job, owner, fence, leaseMs }) => sql.renew.run(now + leaseMs, job, owner, fence, now).changes === 1));
+  }
+
   /** {@inheritDoc JobStore.releaseLease} */
   async releaseLease(job: string, owner: string, fence: number): Promise<void> {
     checkName('job', job);
@@ -302,10 +332,14 @@ export class SqliteStore implements JobStore {
   async prune(job: string, keep: number): Promise<number> {
     checkName('job', job);
     checkKeep(keep);
-    return this.#immediate((sql) => {
-      const cutoff = sql.pruneCutoff.get(job, keep);
-      return cutoff === undefined ? 0 : sql.pruneUpTo.run(job, cutoff.id).changes;
-    });
+    return this.#immediate((sql) => pruneJob(sql, job, keep));
+  }
+
+  /** {@inheritDoc JobStore.pruneJobs} One transaction for all of them. */
+  async pruneJobs(jobs: readonly string[], keep: number): Promise<number> {
+    checkPruneJobs(jobs, keep);
+    if (jobs.length === 0) return 0;
+    return this.#immediate((sql) => jobs.reduce((deleted, job) => deleted + pruneJob(sql, job, keep), 0));
   }
 
   /** Runs `work` on the open connection, turning SQLite failures into `StoreError`s. */

@@ -1,0 +1,95 @@
+/**
+ * The SQL of the PostgreSQL store's batch lease upkeep and retention (`acquireLeases`,
+ * `renewLeases`, `pruneJobs`): one statement per call, whatever the number of jobs. Like every
+ * statement that locks several rows, each locks job states in job order (`COLLATE "C"`) and
+ * runs in id order, so concurrent batches of several replicas never deadlock.
+ * `__SCHEMA__` stands for the quoted schema (see `bindSchema`).
+ *
+ * @module
+ */
+
+/**
+ * `ACQUIRE_LEASE_SQL` for several distinct jobs: take or keep each lease (fence + 1 unless the
+ * owner holds it live), and on a takeover interrupt the job's `running` runs of other owners.
+ * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 lease_ms (double precision[]),
+ * --         $4 ended_at and $5 error for the interrupted runs
+ * Returns one row per job whose lease the owner now holds: job, fence.
+ */
+export const ACQUIRE_LEASES_SQL = `
+WITH acquired AS (
+  INSERT INTO __SCHEMA__.job_state AS st (job, lease_owner, lease_expires_at, lease_fence)
+  SELECT x.job, x.owner, clock_timestamp() + x.lease_ms * interval '1 millisecond', 1
+    FROM unnest($1::text[], $2::text[], $3::double precision[]) AS x(job, owner, lease_ms)
+   ORDER BY x.job COLLATE "C"
+  ON CONFLICT (job) DO UPDATE SET
+         lease_owner      = EXCLUDED.lease_owner,
+         lease_expires_at = EXCLUDED.lease_expires_at,
+         lease_fence      = st.lease_fence
+                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
+                                     THEN 0 ELSE 1 END
+   WHERE st.lease_owner IS NULL
+      OR st.lease_owner = EXCLUDED.lease_owner
+      OR st.lease_expires_at <= clock_timestamp()
+  RETURNING st.job, st.lease_owner, st.lease_fence
+),
+stale AS (
+  SELECT r.id
+    FROM __SCHEMA__.runs AS r
+    JOIN acquired ON r.job = acquired.job
+   WHERE r.status = 'running' AND r.owner IS DISTINCT FROM acquired.lease_owner
+   ORDER BY r.id
+     FOR UPDATE OF r
+),
+interrupted AS (
+  UPDATE __SCHEMA__.runs AS r
+     SET status = 'interrupted', ended_at = $4::bigint, error = $5::text
+    FROM stale
+   WHERE r.id = stale.id
+  RETURNING r.id
+)
+SELECT job, lease_fence::text AS fence FROM acquired`;
+
+/**
+ * `RENEW_LEASE_SQL` for several distinct jobs: extend each lease still held live by that owner
+ * with that fence (on the database clock).
+ * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 fences (bigint[]), $4 lease_ms (double precision[])
+ * Returns the jobs whose lease was extended.
+ */
+export const RENEW_LEASES_SQL = `
+WITH held AS (
+  SELECT st.job, x.lease_ms
+    FROM __SCHEMA__.job_state AS st
+    JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::double precision[]) AS x(job, owner, fence, lease_ms)
+      ON st.job = x.job AND st.lease_owner = x.owner AND st.lease_fence = x.fence
+   WHERE st.lease_expires_at > clock_timestamp()
+   ORDER BY st.job COLLATE "C"
+     FOR UPDATE OF st
+)
+UPDATE __SCHEMA__.job_state AS st
+   SET lease_expires_at = clock_timestamp() + held.lease_ms * interval '1 millisecond'
+  FROM held
+ WHERE st.job = held.job AND st.lease_expires_at > clock_timestamp()
+RETURNING st.job`;
+
+/**
+ * `PRUNE_SQL` for several distinct jobs: delete all but the newest `keep` finished runs of
+ * each (walking the `(job, id)` index from the newest). Rows another statement has locked (a
+ * concurrent prune of another replica) are skipped: that statement deletes or keeps them.
+ * -- Params: $1 jobs (text[]), $2 keep
+ */
+export const PRUNE_JOBS_SQL = `
+WITH doomed AS (
+  SELECT r.id
+    FROM __SCHEMA__.runs AS r
+   WHERE r.id IN (SELECT old.id
+                    FROM unnest($1::text[]) AS j(job)
+                   CROSS JOIN LATERAL (SELECT id FROM __SCHEMA__.runs
+                                        WHERE job = j.job AND status <> 'running'
+                                        ORDER BY id DESC
+                                       OFFSET $2::integer) AS old)
+   ORDER BY r.id
+     FOR UPDATE SKIP LOCKED
+)
+DELETE FROM __SCHEMA__.runs AS r
+ USING doomed
+ WHERE r.id = doomed.id`;
