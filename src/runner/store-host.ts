@@ -8,14 +8,16 @@
  *   the store cannot confirm it before it expires, the execution's signal aborts with
  *   {@link LeaseLostError}.
  * - Cron jobs release the lease after each run. Interval jobs keep it while they sleep
- *   (re-taken with `acquireLease` on the same schedule), so other replicas take an interval
- *   job over only once its holder stops renewing.
+ *   (re-taken on the same schedule), so other replicas take an interval job over only once its
+ *   holder stops renewing. Each upkeep round sends at most two store calls whatever the number
+ *   of leases held: one `renewLeases` (executions) and one `acquireLeases` (idle interval jobs).
  * - How a run ended is written with `finishRuns`, retried every `pollMs` while the store
  *   fails, before the next claim of that job.
  * - Restores, claims, finishes and releases asked for at the same moment (while the microtask
  *   queue drains: many jobs due on one tick) go to the store as one batch call each
  *   ({@link CallBatcher}).
- * - Each job's history is pruned to the newest `retention` runs as it grows.
+ * - Each job's history is pruned to the newest `retention` runs as it grows, in batches on a
+ *   fixed period ({@link PruneSchedule}).
  *
  * One host serves every job of a runner; it keeps a small slot of lease state per job.
  */
@@ -39,7 +41,9 @@ import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
 import { expiryMargin, JobSlots, type ActiveRun, type JobSlot } from './job-slot.js';
 import { LeaseLostError } from './lease-lost-error.js';
+import { LeaseUpkeep } from './lease-upkeep.js';
 import { LeaseWaitNotice } from './lease-wait-notice.js';
+import { PruneSchedule } from './prune-schedule.js';
 import type { RunnerEventMap } from './runner-events.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
@@ -68,7 +72,7 @@ export interface StoreHostOptions {
   readonly claimAheadMs?: number;
   /** Runs kept per job. */
   readonly retention: number;
-  /** Prune a job's history after this many writes (finishes and unexecuted ticks). Default 50. */
+  /** Prune a job's history after this many writes (finishes and unexecuted ticks), at the next prune round. Default 50. */
   readonly pruneEvery?: number;
   /** Receives the runner events derived from the jobs' events. */
   readonly events: TypedEmitter<RunnerEventMap>;
@@ -92,8 +96,9 @@ export class StoreHost implements JobHost {
   readonly #store: JobStore;
   readonly #owner: string;
   readonly #leaseMs: number;
-  readonly #retention: number;
   readonly #pruneEvery: number;
+  readonly #prunes: PruneSchedule;
+  readonly #upkeep: LeaseUpkeep;
   readonly #events: TypedEmitter<RunnerEventMap>;
   readonly #logger: JobLogger;
   readonly #slots: JobSlots;
@@ -132,12 +137,18 @@ export class StoreHost implements JobHost {
     this.pollMs = options.pollMs;
     this.claimAheadMs = options.claimAheadMs ?? 0;
     if (options.wrapExecution !== undefined) this.wrapExecution = options.wrapExecution;
-    this.#retention = options.retention;
     this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
     this.#slots = new JobSlots(this.#pruneEvery, (slot) => this.#onDeadline(slot));
     this.#events = options.events;
     this.#logger = options.logger;
     this.#leaseWait = new LeaseWaitNotice(options.store, options.logger);
+    this.#upkeep = new LeaseUpkeep(options, {
+      confirm: (slot, sentAt) => this.#confirm(slot, sentAt),
+      lose: (slot, run, detail) => this.#loseLease(slot, run, detail),
+      drop: (slot) => this.#dropLease(slot),
+      hold: (slot, fence, sentAt) => this.#holdLease(slot, fence, sentAt),
+    });
+    this.#prunes = new PruneSchedule({ store: options.store, retention: options.retention, logger: options.logger, track: (work) => void this.#track(work) });
     const store = options.store;
     // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
     const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
@@ -283,6 +294,7 @@ export class StoreHost implements JobHost {
    * elapsed. Resolves `true` when nothing is left pending.
    */
   async drain(timeoutMs: number): Promise<boolean> {
+    this.#prunes.flush();
     if (this.#pending === 0) return true;
     if (timeoutMs <= 0) return false;
     let expire = (): void => undefined;
@@ -300,6 +312,7 @@ export class StoreHost implements JobHost {
   close(): void {
     this.#closed = true;
     sharedTimerQueue.cancel(this.#renewal);
+    this.#prunes.close();
     for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
     this.#retryWaits.endAll();
   }
@@ -410,9 +423,9 @@ export class StoreHost implements JobHost {
   // ---- retention ----------------------------------------------------------------------
 
   /**
-   * Counts a write; prunes every `pruneEvery` writes. The first prune of the n-th job comes at
-   * its (n mod pruneEvery)+1-th write, so that many jobs started together do not all prune on
-   * their first write.
+   * Counts a write; every `pruneEvery` writes the job is due for pruning. The n-th job is first
+   * due at its (n mod pruneEvery)+1-th write, so that many jobs started together do not all
+   * come due on their first write.
    */
   #countWrite(slot: JobSlot): void {
     if (slot.writesUntilPrune > 0) {
@@ -420,66 +433,17 @@ export class StoreHost implements JobHost {
       return;
     }
     slot.writesUntilPrune = this.#pruneEvery - 1;
-    void this.#track(
-      this.#store.prune(slot.name, this.#retention).then(
-        () => undefined,
-        (error: unknown) => {
-          const failure = toError(error);
-          this.#logger.warn({ job: slot.name, event: 'prune-failed', err: failure }, `pruning old runs failed: ${failure.message}`);
-        },
-      ),
-    );
+    this.#prunes.due(slot.name);
   }
 
   // ---- lease renewal ------------------------------------------------------------------
 
-  /**
-   * Renews every held lease; re-arms while any is held. A renewal still unanswered after one
-   * period does not hold back the next one (a request on a stalled connection may never
-   * answer; the deadline, not the answer, decides when the lease counts as lost).
-   */
+  /** Renews every held lease in one upkeep round ({@link LeaseUpkeep}); re-arms while any is held. */
   async #renewAll(): Promise<void> {
     if (this.#closed || this.#held.size === 0) return;
-    const period = this.#leaseMs / 3;
     const now = Date.now();
-    sharedTimerQueue.schedule(this.#renewal, now + period);
-    const renewals: Promise<void>[] = [];
-    for (const slot of this.#held) {
-      if (slot.fence !== null && !(now - slot.renewSentAt < period)) renewals.push(this.#renew(slot, slot.fence));
-    }
-    await Promise.all(renewals);
-  }
-
-  /**
-   * Renews one lease: `renewLease` while an execution (or its finish) holds it, so a lost
-   * lease aborts it; `acquireLease` for an idle interval job, which may also take a lapsed
-   * lease back.
-   */
-  async #renew(slot: JobSlot, fence: number): Promise<void> {
-    const epoch = slot.epoch;
-    const run = slot.run;
-    const sentAt = Date.now();
-    slot.renewSentAt = sentAt;
-    try {
-      if (run !== null || !slot.keepsLease) {
-        const held = await this.#store.renewLease(slot.name, this.#owner, fence, this.#leaseMs);
-        if (slot.epoch !== epoch) return;
-        if (held) this.#confirm(slot, sentAt);
-        else this.#loseLease(slot, run, 'another holder has it, or it expired');
-      } else {
-        const taken = await this.#store.acquireLease(slot.name, this.#owner, this.#leaseMs);
-        if (slot.epoch !== epoch || slot.run !== null) return;
-        if (taken === null) this.#dropLease(slot);
-        else if (taken === fence) this.#confirm(slot, sentAt);
-        else this.#holdLease(slot, taken, sentAt);
-      }
-    } catch (error) {
-      if (slot.epoch !== epoch) return;
-      const failure = toError(error);
-      this.#logger.warn({ job: slot.name, event: 'renew-failed', err: failure }, `renewing the lease failed: ${failure.message}`);
-    } finally {
-      if (slot.renewSentAt === sentAt) slot.renewSentAt = Number.NaN;
-    }
+    sharedTimerQueue.schedule(this.#renewal, now + this.#leaseMs / 3);
+    await this.#upkeep.round(this.#held, now);
   }
 
   #loseLease(slot: JobSlot, run: ActiveRun | null, detail: string): void {

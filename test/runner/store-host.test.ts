@@ -3,6 +3,7 @@ import type { ExecutionGrant, ExecutionOutcome, HostedJob } from '../../src/job/
 import { RunContext } from '../../src/job/run-context.js';
 import { LeaseLostError } from '../../src/runner/lease-lost-error.js';
 import type { RunnerEventMap } from '../../src/runner/runner-events.js';
+import { PRUNE_PERIOD_MS } from '../../src/runner/prune-schedule.js';
 import { StoreHost } from '../../src/runner/store-host.js';
 import { TypedEmitter } from '../../src/runner/typed-emitter.js';
 import type { ClaimRequest } from '../../src/store/job-store.js';
@@ -111,7 +112,7 @@ describe('StoreHost', () => {
     await host.finish(intervalJob, grant, ok());
     await vi.advanceTimersByTimeAsync(LEASE_MS * 4);
     expect((await store.loadState('sampler'))?.leaseOwner).toBe(OWNER);
-    expect(store.callsOf('acquireLease').length).toBeGreaterThanOrEqual(10);
+    expect(store.callsOf('acquireLeases').length).toBeGreaterThanOrEqual(10);
     expect(await store.claimRun({ job: 'sampler', owner: 'host-b', tickAt: null, startedAt: Date.now(), leaseMs: LEASE_MS })).toBeNull();
     await host.detach(intervalJob);
     expect((await store.loadState('sampler'))?.leaseOwner).toBeNull();
@@ -121,7 +122,7 @@ describe('StoreHost', () => {
     const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
     await vi.advanceTimersByTimeAsync(LEASE_MS * 5);
     expect(grant?.signal?.aborted).toBe(false);
-    expect(store.callsOf('renewLease')).toHaveLength(15);
+    expect(store.callsOf('renewLeases')).toHaveLength(15);
     expect((await store.loadState('report'))?.leaseOwner).toBe(OWNER);
     await host.finish(cronJob, grant, ok());
   });
@@ -144,7 +145,7 @@ describe('StoreHost', () => {
 
   it('aborts the execution when the store cannot confirm the lease before it expires', async () => {
     const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
-    store.failNext.set('renewLease', 100);
+    store.failNext.set('renewLeases', 100);
     await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(100);
@@ -161,18 +162,18 @@ describe('StoreHost', () => {
     store.renewStalled = true;
     await vi.advanceTimersByTimeAsync(LOST_AFTER - 50);
     expect(grant?.signal?.aborted).toBe(false);
-    expect(store.callsOf('renewLease')).toHaveLength(2);
+    expect(store.callsOf('renewLeases')).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(100);
     expect(grant?.signal?.aborted).toBe(true);
     await host.finish(cronJob, grant, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
     await vi.advanceTimersByTimeAsync(LEASE_MS * 2);
-    expect(store.callsOf('renewLease')).toHaveLength(2);
+    expect(store.callsOf('renewLeases')).toHaveLength(2);
   });
 
   it('keeps a lease whose renewals answer slowly but in time', async () => {
     const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
-    const renew = store.renewLease.bind(store);
-    store.renewLease = async (...args) => {
+    const renew = store.renewLeases.bind(store);
+    store.renewLeases = async (...args) => {
       await new Promise((resolve) => setTimeout(resolve, LEASE_MS / 2));
       return renew(...args);
     };
@@ -236,25 +237,93 @@ describe('StoreHost', () => {
     const next = host.claim(cronJob, { reason: 'catch-up', tickAt: REFERENCE + 60_000, startedAt: Date.now(), unexecuted: null, controller: new AbortController() });
     await vi.advanceTimersByTimeAsync(POLL_MS);
     const second = asGrant(await next);
-    expect(store.calls.map((call) => call.method).filter((method) => method !== 'prune')).toEqual(['claimRuns', 'finishRuns', 'finishRuns', 'releaseLeases', 'claimRuns']);
+    expect(store.calls.map((call) => call.method).filter((method) => method !== 'pruneJobs')).toEqual(['claimRuns', 'finishRuns', 'finishRuns', 'releaseLeases', 'claimRuns']);
     await host.finish(cronJob, second, ok());
   });
 
-  it('prunes each job to the newest `retention` runs on its first write and every pruneEvery writes', async () => {
+  it('prunes each job to the newest `retention` runs at the round after its first write and every pruneEvery writes', async () => {
     host.close();
     host = makeHost({ retention: 2, pruneEvery: 3 });
     for (let index = 0; index < 7; index++) {
       const tickAt = REFERENCE + index * 60_000;
       const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null, controller: new AbortController() }));
       await host.finish(cronJob, grant, ok());
+      await vi.advanceTimersByTimeAsync(PRUNE_PERIOD_MS);
     }
     expect(await host.drain(1_000)).toBe(true);
-    expect(store.callsOf('prune')).toEqual([
-      ['report', 2],
-      ['report', 2],
-      ['report', 2],
+    expect(store.callsOf('pruneJobs')).toEqual([
+      [['report'], 2],
+      [['report'], 2],
+      [['report'], 2],
     ]);
     expect(await store.listRuns({ job: 'report' })).toHaveLength(2);
+  });
+
+  it('prunes every job due in one round with one pruneJobs call, and the jobs still due when drained', async () => {
+    host.close();
+    host = makeHost({ retention: 1, pruneEvery: 1 });
+    const jobs: HostedJob[] = Array.from({ length: 300 }, (_, index) => ({ name: `job-${index}`, cron: '* * * * *', interval: null }));
+    const runOnce = async (tickAt: number): Promise<void> => {
+      const grants = await Promise.all(jobs.map((job) => host.claim(job, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null, controller: new AbortController() })));
+      await Promise.all(jobs.map((job, index) => host.finish(job, asGrant(grants[index] ?? null), ok())));
+    };
+    await runOnce(REFERENCE);
+    await runOnce(REFERENCE + 60_000);
+    expect(store.callsOf('pruneJobs')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(PRUNE_PERIOD_MS);
+    expect(store.callsOf('pruneJobs')).toEqual([[jobs.map((job) => job.name), 1]]);
+    expect(await store.listRuns({ limit: 1_000 })).toHaveLength(300);
+    await runOnce(REFERENCE + 120_000);
+    expect(await host.drain(1_000)).toBe(true);
+    expect(store.callsOf('pruneJobs')).toHaveLength(2);
+    expect(await store.listRuns({ limit: 1_000 })).toHaveLength(300);
+  });
+
+  it('logs a failed prune round and prunes the jobs again once they are due again', async () => {
+    host.close();
+    host = makeHost({ retention: 1, pruneEvery: 1 });
+    store.failNext.set('pruneJobs', 1);
+    for (let index = 0; index < 2; index++) {
+      const tickAt = REFERENCE + index * 60_000;
+      const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: null, controller: new AbortController() }));
+      await host.finish(cronJob, grant, ok());
+      await vi.advanceTimersByTimeAsync(PRUNE_PERIOD_MS);
+    }
+    expect(logger.events('prune-failed')).toHaveLength(1);
+    expect(store.callsOf('pruneJobs')).toHaveLength(2);
+    expect(await store.listRuns({ job: 'report' })).toHaveLength(1);
+  });
+
+  it('renews the leases of all executions with one renewLeases call per round, whatever their number', async () => {
+    const jobs: HostedJob[] = Array.from({ length: 200 }, (_, index) => ({ name: `job-${index}`, cron: '* * * * *', interval: null }));
+    const grants = await Promise.all(jobs.map((job) => host.claim(job, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() })));
+    await vi.advanceTimersByTimeAsync(LEASE_MS);
+    expect(store.callsOf('renewLeases')).toHaveLength(3);
+    expect(store.itemsOf<{ job: string }>('renewLeases').slice(0, 200).map((renewal) => renewal.job)).toEqual(jobs.map((job) => job.name));
+    expect(grants.every((grant) => asGrant(grant).signal?.aborted === false)).toBe(true);
+    await Promise.all(jobs.map((job, index) => host.finish(job, asGrant(grants[index] ?? null), ok())));
+  });
+
+  it("re-takes idle interval jobs' leases with one acquireLeases call per round, and drops those another owner took", async () => {
+    const jobs: HostedJob[] = Array.from({ length: 100 }, (_, index) => ({ name: `every-${index}`, cron: null, interval: 1 }));
+    for (const job of jobs) {
+      const grant = asGrant(await host.claim(job, { reason: 'schedule', tickAt: null, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
+      await host.finish(job, grant, ok());
+    }
+    await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+    expect(store.callsOf('acquireLeases')).toHaveLength(1);
+    expect(store.itemsOf('acquireLeases')).toHaveLength(100);
+    // Another owner takes one job over once its lease lapsed (here: released behind the host's back).
+    const state = await store.loadState('every-0');
+    expect(state?.leaseOwner).toBe(OWNER);
+    await store.releaseLeases([{ job: 'every-0', owner: OWNER, fence: 1 }]);
+    expect(await store.acquireLease('every-0', 'host-b', LEASE_MS * 100)).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+    expect(store.callsOf('acquireLeases')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+    expect(store.callsOf('acquireLeases')).toHaveLength(3);
+    expect(store.callsOf('acquireLeases')[2]?.[0]).toHaveLength(99);
+    for (const job of jobs) await host.detach(job);
   });
 
   it('gives back a claim that completes after the job was asked to stop', async () => {

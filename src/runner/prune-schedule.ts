@@ -1,0 +1,78 @@
+/**
+ * `PruneSchedule`: a runner's retention upkeep. The host marks a job due once its history grew
+ * by `pruneEvery` writes; every {@link PRUNE_PERIOD_MS} the jobs due are pruned with one
+ * `pruneJobs` call per {@link PRUNE_BATCH_JOBS} jobs, so retention costs about one statement per
+ * period whatever the number of jobs and runs per second.
+ *
+ * @module
+ */
+import { toError } from '../errors/to-error.js';
+import type { JobLogger } from '../job/job-logger.js';
+import type { JobStore } from '../store/job-store.js';
+import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
+
+/** How often the jobs due are pruned, in milliseconds. */
+export const PRUNE_PERIOD_MS = 1_000;
+
+/** Most jobs pruned by one `pruneJobs` call (one statement on PostgreSQL). */
+export const PRUNE_BATCH_JOBS = 1_000;
+
+/** Options of {@link PruneSchedule}. */
+export interface PruneScheduleOptions {
+  /** Where the runs are pruned. */
+  readonly store: JobStore;
+  /** Runs kept per job. */
+  readonly retention: number;
+  /** Logs failed prunes (the jobs are pruned again once due again). */
+  readonly logger: JobLogger;
+  /** Given each prune call in flight (the host counts them for its drain). */
+  readonly track: (work: Promise<void>) => void;
+}
+
+/** Prunes the jobs marked due, in batches, on a fixed period (see the module comment). */
+export class PruneSchedule {
+  readonly #options: PruneScheduleOptions;
+  readonly #due = new Set<string>();
+  readonly #round = new TimerEntry(() => this.flush());
+  #closed = false;
+
+  /** @param options - see {@link PruneScheduleOptions} */
+  constructor(options: PruneScheduleOptions) {
+    this.#options = options;
+  }
+
+  /** Marks a job due: it is pruned at the next round. */
+  due(job: string): void {
+    if (this.#closed) return;
+    this.#due.add(job);
+    if (!this.#round.isQueued) sharedTimerQueue.schedule(this.#round, Date.now() + PRUNE_PERIOD_MS);
+  }
+
+  /** Prunes the jobs due now, without waiting for the round (a draining runner's last writes). */
+  flush(): void {
+    sharedTimerQueue.cancel(this.#round);
+    if (this.#due.size === 0) return;
+    const jobs = [...this.#due];
+    this.#due.clear();
+    const { store, retention, logger, track } = this.#options;
+    for (let start = 0; start < jobs.length; start += PRUNE_BATCH_JOBS) {
+      const batch = jobs.slice(start, start + PRUNE_BATCH_JOBS);
+      track(
+        store.pruneJobs(batch, retention).then(
+          () => undefined,
+          (error: unknown) => {
+            const failure = toError(error);
+            logger.warn({ event: 'prune-failed', jobs: batch.length, err: failure }, `pruning old runs of ${batch.length} jobs failed: ${failure.message}`);
+          },
+        ),
+      );
+    }
+  }
+
+  /** Stops pruning: the round is cancelled and the jobs due are forgotten (pruned when due again). */
+  close(): void {
+    this.#closed = true;
+    sharedTimerQueue.cancel(this.#round);
+    this.#due.clear();
+  }
+}
