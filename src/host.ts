@@ -16,7 +16,7 @@
 export type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, ExecutionWrapper, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from './job/job-host.js';
 export { retryDelaySeconds } from './job/retry-delay.js';
 export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
-export type { ClaimAnswer, ClaimRefusal, ClaimRequest, LeaseRelease, RunClaim, RunFinish, RunOutcome, SkipRequest } from './store/job-store.js';
+export type { ClaimAnswer, ClaimRefusal, ClaimRequest, LeaseAcquire, LeaseRelease, LeaseRenewal, RunClaim, RunFinish, RunOutcome, SkipRequest } from './store/job-store.js';
 export { StoreHost, DEFAULT_PRUNE_EVERY, type StoreHostOptions } from './runner/store-host.js';
 export { TypedEmitter, type Listener, type ListenerErrorHandler } from './runner/typed-emitter.js';
 export { RecentRuns } from './runner/recent-runs.js';

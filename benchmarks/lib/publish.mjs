@@ -7,6 +7,7 @@ import { buildFigures, throughputModes } from './figures.mjs';
 import { observe } from './observations.mjs';
 import { settings } from './plan.mjs';
 import { consoleTable, markdownPage, targetsTable } from './report.mjs';
+import { scaleAfter, scaleSection } from './scale-section.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 /** The headline figures drawn in the chart. */
@@ -19,6 +20,7 @@ const QUICK_CHART_FIGURES = ['idle.interval/1000.heap', 'idle.cron-shared/1000.h
 const out = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
 export const LATEST_JSON = out('results/latest.json');
 const REPLICAS_JSON = out('results/replicas.json');
+const SCALE_JSON = out('results/scale.json');
 
 /** Scenario 5's result (benchmarks/replicas/run-replicas.mjs) if it ran after this run's cases, else null. */
 function replicasAfter(date) {
@@ -52,7 +54,7 @@ export function publish(records, meta) {
   console.log(consoleTable(figs, targets));
   console.log(`\nWhole run: ${meta.durationS.toFixed(0)} s`);
 
-  const page = markdownPage({ meta, figs, targets, modes, observations });
+  const page = markdownPage({ meta, figs, targets, modes, observations }) + scaleSection(scaleAfter(SCALE_JSON, meta.date));
   const full = !meta.quick && !meta.only;
   mkdirSync(out('results/'), { recursive: true });
   const json = { meta, settings: s, targets, figures: figs, modes, observations, cases: Object.fromEntries(records) };

@@ -36,7 +36,7 @@ async function measure(url, schema, claimAhead) {
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (chunk) => (out += chunk));
-      return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`replica exited ${code}`)))));
+      return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`replica exited ${code}`)))));
     }),
   );
   defaultClaimAhead ??= outputs[0].defaultClaimAhead;
