@@ -6,13 +6,15 @@
 //               only if it does; the orchestrator kills it after a bound otherwise)
 // With `--mode runner`, eleanor-jobs hosts the jobs in a JobRunner (memory store) and stops
 // it with `runner.stop()`; peers stop as in the plain case (the reference of the same run).
+// With `--kind cron`, the jobs are cron jobs (shared expressions, a day away) even where the
+// library has intervals.
 import { caseArgs, emit, loadAdapter, runCase, sleep } from '../lib/child-io.mjs';
 import { IDLE_INTERVAL_S, makeWorkload } from '../lib/workload.mjs';
 
 runCase(async () => {
-  const { lib, n, mode } = caseArgs({ mode: 'plain' });
+  const { lib, n, mode, kind: asked } = caseArgs({ mode: 'plain', kind: 'default' });
   const adapter = await loadAdapter(lib);
-  const kind = adapter.supports.interval ? 'interval' : 'cron-shared';
+  const kind = asked === 'cron' || !adapter.supports.interval ? 'cron-shared' : 'interval';
   const { nameAt, exprAt } = makeWorkload(n, kind);
   const inRunner = mode === 'runner' && typeof adapter.scheduleIntervalInRunner === 'function';
   if (inRunner) await adapter.scheduleIntervalInRunner(n, { seconds: IDLE_INTERVAL_S, nameAt });

@@ -95,6 +95,10 @@ export function buildFigures(records, { quick = false } = {}) {
     group: 'Stop', scenario: 'stop', variant: `runner/${s.stopN}`, id: 'stop.runner',
     label: `stop ${n$(s.stopN)} sleeping interval jobs: eleanor-jobs under a JobRunner (runner.stop()), toad-scheduler as above`, unit: 'ms', field: 'stopMs',
   });
+  add({
+    group: 'Stop', scenario: 'stop', variant: `cron/${s.stopN}`, id: 'stop.cron',
+    label: `stop ${n$(s.stopN)} sleeping jobs: eleanor-jobs cron jobs (requestStop, then waitUntilDone), toad-scheduler as above`, unit: 'ms', field: 'stopMs',
+  });
 
   const b2b = { group: 'Throughput', scenario: 'throughput', variant: 'b2b' };
   add({ ...b2b, id: 'throughput.rate', label: 'back-to-back triggers per second (raw: setImmediate loop)', unit: '/s', better: 'higher', field: 'perSec' });

@@ -76,9 +76,12 @@ export function buildPlan({ quick = false, only = null } = {}) {
     for (const lib of LIBS) {
       add({ scenario: 'stop', file: 'stop', variant: `${s.stopN}`, lib: lib.id, args: { n: s.stopN }, expectsExit: true });
     }
-    // JobRunner.stop() against toad-scheduler's scheduler.stop(), in the same run (issue 12).
+    // JobRunner.stop(), and cron jobs stopped, against toad-scheduler's scheduler.stop() of its
+    // interval jobs measured again beside them, in the same run (issue 12).
     for (const lib of LIBS.filter((l) => l.id === 'eleanor-jobs' || l.id === 'toad-scheduler')) {
       add({ scenario: 'stop', file: 'stop', variant: `runner/${s.stopN}`, lib: lib.id, args: { n: s.stopN, mode: 'runner' }, expectsExit: true });
+      const kind = lib.id === 'eleanor-jobs' ? { kind: 'cron' } : {};
+      add({ scenario: 'stop', file: 'stop', variant: `cron/${s.stopN}`, lib: lib.id, args: { n: s.stopN, ...kind }, expectsExit: true });
     }
   }
 

@@ -45,7 +45,7 @@ export function consoleTable(figs, targets) {
     out.push(line(body[i]));
   });
   out.push('', ...notes.list.map((t, i) => `[${i + 1}] ${t}`), '¹ a single repetition (a slow case, or a structural figure such as a 1 s floor)', '');
-  out.push('Targets (issue 8):');
+  out.push('Targets (issues 8 and 12; ratio: eleanor-jobs ÷ the reference of the same run):');
   for (const t of targets) {
     out.push(`  ${t.status.padEnd(12)} ${t.name}: ${withUnit(t.subject, t.unit)} vs ${withUnit(t.reference, t.unit)} ${t.refLabel ?? ''} (${fmtRatio(t.ratio)})${t.note ? ` — ${t.note}` : ''}`);
   }
@@ -76,7 +76,7 @@ export function markdownPage({ meta, figs, targets, modes, observations }) {
     '',
     '![Benchmark chart](benchmarks.svg)',
     '',
-    '## Targets (issue 8)',
+    '## Targets (issues 8 and 12)',
     '',
     targetsTable(targets),
     '',

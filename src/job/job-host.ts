@@ -127,8 +127,12 @@ export interface JobHost {
    * many of them it recorded (0 when another replica had already recorded or run them).
    */
   recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number>;
-  /** Called when the job's worker ends (release leases). */
-  detach(job: HostedJob): Promise<void>;
+  /**
+   * Called when the job's worker ends (release leases). A returned promise that rejects is
+   * reported as a host error; a host that returns nothing reports its own failures (so that
+   * stopping many jobs costs no promise per job).
+   */
+  detach(job: HostedJob): Promise<void> | undefined;
   /** Receives every event; must not throw. */
   onEvent(job: HostedJob, event: JobEvent): void;
   /**

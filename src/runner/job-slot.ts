@@ -14,6 +14,9 @@ import { TimerEntry } from '../time/timer-queue.js';
  */
 export const expiryMargin = (leaseMs: number): number => Math.min(leaseMs / 10, 500);
 
+/** The `settled` of a slot with no finish or release work in progress: one resolved promise for all. */
+export const SETTLED: Promise<void> = Promise.resolve();
+
 /** An execution the store granted, from claim to finish. */
 export interface ActiveRun {
   readonly grant: ExecutionGrant;
@@ -51,7 +54,7 @@ export interface JobSlot {
   stopping: boolean;
   /** Writes left before the next prune (0: prune at the next write). */
   writesUntilPrune: number;
-  /** Finish and release work of this job, in order. */
+  /** Finish and release work of this job, in order; {@link SETTLED} when none is in progress. */
   settled: Promise<void>;
 }
 
@@ -69,7 +72,7 @@ export function createJobSlot(job: HostedJob, writesUntilPrune: number, onDeadli
     claimInDoubt: null,
     stopping: false,
     writesUntilPrune,
-    settled: Promise.resolve(),
+    settled: SETTLED,
   };
   return slot;
 }

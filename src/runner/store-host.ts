@@ -34,12 +34,13 @@ import type {
   UnexecutedTicks,
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
-import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
+import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, RunFinish, RunRecord } from '../store/job-store.js';
 import { runErrorText } from '../store/run-error-text.js';
 import { CancellableWaits } from '../time/cancellable-waits.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
-import { expiryMargin, JobSlots, type ActiveRun, type JobSlot } from './job-slot.js';
+import { expiryMargin, JobSlots, SETTLED, type ActiveRun, type JobSlot } from './job-slot.js';
+import { LeaseReleases } from './lease-releases.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import { LeaseUpkeep } from './lease-upkeep.js';
 import { LeaseWaitNotice } from './lease-wait-notice.js';
@@ -121,7 +122,7 @@ export class StoreHost implements JobHost {
   readonly #restores: CallBatcher<string, JobStateRecord | null>;
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
   readonly #finishes: CallBatcher<RunFinish, boolean>;
-  readonly #releases: CallBatcher<LeaseRelease, undefined>;
+  readonly #releases: LeaseReleases;
   readonly #leaseWait: LeaseWaitNotice;
   #closed = false;
   /** Numbers the claims this host sends, for their keys. */
@@ -155,10 +156,7 @@ export class StoreHost implements JobHost {
     this.#restores = new CallBatcher((jobs) => store.loadStates(jobs), badArgument);
     this.#claims = new CallBatcher((requests) => store.claimRuns(requests), badArgument);
     this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes), badArgument);
-    this.#releases = new CallBatcher(async (releases) => {
-      await store.releaseLeases(releases);
-      return releases.map(() => undefined);
-    }, badArgument);
+    this.#releases = new LeaseReleases(store, options.logger, (batch) => void this.#track(batch), badArgument);
   }
 
   /** {@inheritDoc JobHost.restore} */
@@ -253,11 +251,13 @@ export class StoreHost implements JobHost {
     return recorded ? ticks.ticks.length : 0;
   }
 
-  /** {@inheritDoc JobHost.detach} */
-  detach(job: HostedJob): Promise<void> {
+  /** {@inheritDoc JobHost.detach} Releases the lease in this pass's batch, after the job's finish if one is pending. */
+  detach(job: HostedJob): Promise<void> | undefined {
     const slot = this.#slots.find(job);
-    if (slot === undefined) return Promise.resolve();
-    return this.#chain(slot, () => this.#release(slot));
+    if (slot === undefined) return undefined;
+    if (slot.settled !== SETTLED) return this.#chain(slot, () => this.#release(slot));
+    void this.#release(slot);
+    return undefined;
   }
 
   /** {@inheritDoc JobHost.onEvent} */
@@ -363,17 +363,12 @@ export class StoreHost implements JobHost {
     }
   }
 
-  /** Releases the lease this process holds for the job, unless an execution holds it. */
-  async #release(slot: JobSlot): Promise<void> {
+  /** Releases the lease this process holds for the job, unless an execution holds it; never rejects. */
+  #release(slot: JobSlot): Promise<void> {
     const fence = slot.fence;
-    if (fence === null || slot.run !== null) return;
+    if (fence === null || slot.run !== null) return SETTLED;
     this.#dropLease(slot);
-    try {
-      await this.#releases.call({ job: slot.name, owner: this.#owner, fence });
-    } catch (error) {
-      const failure = toError(error);
-      this.#logger.warn({ job: slot.name, event: 'release-failed', err: failure }, `releasing the lease failed (it expires by itself): ${failure.message}`);
-    }
+    return this.#releases.add({ job: slot.name, owner: this.#owner, fence });
   }
 
   /** Records a lease taken with a request sent at `sentAt`, and keeps it renewed. */
@@ -410,7 +405,12 @@ export class StoreHost implements JobHost {
   /** Runs `work` after the job's previous finish/release work, tracked for {@link drain}. */
   #chain(slot: JobSlot, work: () => Promise<void>): Promise<void> {
     const next = slot.settled.then(work, work);
-    slot.settled = next.catch(() => undefined);
+    // Back to SETTLED once the last work chained is done: an idle slot's release needs no chain.
+    const idle = (): void => {
+      if (slot.settled === tail) slot.settled = SETTLED;
+    };
+    const tail: Promise<void> = next.then(idle, idle);
+    slot.settled = tail;
     return this.#track(next);
   }
 

@@ -115,6 +115,7 @@ describe('StoreHost', () => {
     expect(store.callsOf('acquireLeases').length).toBeGreaterThanOrEqual(10);
     expect(await store.claimRun({ job: 'sampler', owner: 'host-b', tickAt: null, startedAt: Date.now(), leaseMs: LEASE_MS })).toBeNull();
     await host.detach(intervalJob);
+    expect(await host.drain(1000)).toBe(true);
     expect((await store.loadState('sampler'))?.leaseOwner).toBeNull();
   });
 

@@ -33,6 +33,7 @@ import { executeGranted, isPromiseLike } from './execution.js';
 import { intervalTrigger } from './interval-trigger.js';
 import { SETUP_DONE, STOP_REQUESTED, WorkerFlags } from './worker-flags.js';
 import { publicState, type WorkerPhase } from './worker-phase.js';
+import { stateEvent } from './state-events.js';
 
 const SECOND = 1000;
 
@@ -352,7 +353,7 @@ export class JobWorker extends WorkerFlags {
     const failureLog = this.activity?.failureLog;
     if (failureLog != null && this.isLogged('error')) failureLog.flush(this.logger);
     if (this.isLogged('info')) this.log('info', { event: 'stop', triggerCount: this.triggerCount }, 'job stopped');
-    if (this.host !== null) this.host.detach(this.job).catch((error: unknown) => this.reportHostError(error));
+    if (this.host !== null) this.host.detach(this.job)?.catch((error: unknown) => this.reportHostError(error));
     const listeners = this.#stopListeners;
     this.#stopListeners = null;
     if (listeners !== null) for (const listener of listeners) listener();
@@ -413,7 +414,7 @@ export class JobWorker extends WorkerFlags {
   #report(before: JobState | null): void {
     if (before === null) return;
     const state = this.state;
-    if (state !== before && this.host !== null) this.emit({ type: 'state', state });
+    if (state !== before && this.host !== null) this.emit(stateEvent(state));
   }
 
   /** The activity record, allocated on first use. */
