@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { quoteText } from '../errors/quote-text.js';
 import { toError } from '../errors/to-error.js';
 import type { BaseJob } from '../job/base-job.js';
 import type { JobLogger } from '../job/job-logger.js';
@@ -60,6 +61,12 @@ export interface ClusterControlsOptions {
   readonly allJobs: () => Iterable<BaseJob>;
   readonly logger: JobLogger;
 }
+
+/** Longest part of a job name a log message quotes (an unknown name comes from a request). */
+const QUOTED_NAME_LENGTH = 200;
+
+/** A job name for a log message: quoted, control characters escaped, bounded. */
+const named = (job: string): string => quoteText(job.length > QUOTED_NAME_LENGTH ? `${job.slice(0, QUOTED_NAME_LENGTH)}…` : job);
 
 const REFUSAL_MESSAGES: Readonly<Record<TriggerRefusalReason, string>> = {
   paused: 'the job is paused; resume it first',
@@ -130,7 +137,7 @@ export class ClusterControls {
   async pause(name: string, options: PauseOptions): Promise<JobPause> {
     const job = this.#known(name);
     const pause = await this.#store.controls.pause({ job: name, by: options.by ?? this.#owner, reason: options.reason ?? null });
-    this.#logger.info({ event: 'cluster-pause', job: name, by: pause.by, at: pause.at, reason: pause.reason }, `job "${name}" paused cluster-wide by ${JSON.stringify(pause.by)}`);
+    this.#logger.info({ event: 'cluster-pause', job: name, by: pause.by, at: pause.at, reason: pause.reason }, `job ${named(name)} paused cluster-wide by ${quoteText(pause.by)}`);
     this.#apply(job, pause);
     return pause;
   }
@@ -139,7 +146,7 @@ export class ClusterControls {
   async resume(name: string, by?: string): Promise<JobPause | null> {
     const job = this.#known(name);
     const ended = await this.#store.controls.resume(name);
-    this.#logger.info({ event: 'cluster-resume', job: name, by: by ?? this.#owner, wasPaused: ended !== null }, `job "${name}" resumed cluster-wide`);
+    this.#logger.info({ event: 'cluster-resume', job: name, by: by ?? this.#owner, wasPaused: ended !== null }, `job ${named(name)} resumed cluster-wide`);
     this.#apply(job, null);
     return ended;
   }
@@ -153,12 +160,12 @@ export class ClusterControls {
       answer = await this.#store.controls.requestTrigger({ job: name, by });
     } catch (error) {
       const failure = toError(error);
-      this.#logger.warn({ event: 'trigger-refused', job: name, by, reason: 'store-unavailable', err: failure }, `manual trigger of "${name}" refused: the store failed: ${failure.message}`);
+      this.#logger.warn({ event: 'trigger-refused', job: name, by, reason: 'store-unavailable', err: failure }, `manual trigger of ${named(name)} refused: the store failed: ${failure.message}`);
       throw failure;
     }
     if (answer.status === 'refused') return this.#refuse(name, by, answer.reason);
     const trigger = answer.trigger;
-    this.#logger.info({ event: 'trigger-queued', job: name, by, triggerId: trigger.id }, `manual trigger ${trigger.id} of "${name}" queued by ${JSON.stringify(by)}`);
+    this.#logger.info({ event: 'trigger-queued', job: name, by, triggerId: trigger.id }, `manual trigger ${trigger.id} of ${named(name)} queued by ${quoteText(by)}`);
     // Take it at once if this replica may (else the lease holder takes it on its next poll).
     await this.#take(trigger).catch((error: unknown) => this.#reportPollFailure(error));
     return { status: 'queued', job: name, trigger };
@@ -166,13 +173,13 @@ export class ClusterControls {
 
   #known(name: string): BaseJob {
     const job = this.#jobs(name);
-    if (job === undefined) throw new RangeError(`no job named ${JSON.stringify(name)} in this runner`);
+    if (job === undefined) throw new RangeError(`no job named ${named(name)} in this runner`);
     return job;
   }
 
   #refuse(job: string, by: string, reason: TriggerRefusalReason): TriggerAnswer {
     const message = REFUSAL_MESSAGES[reason];
-    this.#logger.warn({ event: 'trigger-refused', job, by, reason }, `manual trigger of "${job}" refused: ${message}`);
+    this.#logger.warn({ event: 'trigger-refused', job: job.slice(0, QUOTED_NAME_LENGTH), by, reason }, `manual trigger of ${named(job)} refused: ${message}`);
     return { status: 'refused', job, reason, message };
   }
 
@@ -194,10 +201,10 @@ export class ClusterControls {
     const taken = await this.#store.controls.takeTrigger(trigger.job, this.#owner);
     if (taken === null) return false;
     if (!job.isRunning) {
-      this.#logger.warn({ event: 'trigger-dropped', job: trigger.job, triggerId: taken.id }, `manual trigger ${taken.id} of "${trigger.job}" dropped: the job stopped`);
+      this.#logger.warn({ event: 'trigger-dropped', job: trigger.job, triggerId: taken.id }, `manual trigger ${taken.id} of ${named(trigger.job)} dropped: the job stopped`);
       return true;
     }
-    this.#logger.info({ event: 'trigger-taken', job: trigger.job, triggerId: taken.id, by: taken.by }, `manual trigger ${taken.id} of "${trigger.job}" runs here`);
+    this.#logger.info({ event: 'trigger-taken', job: trigger.job, triggerId: taken.id, by: taken.by }, `manual trigger ${taken.id} of ${named(trigger.job)} runs here`);
     job.triggerNow();
     return true;
   }
