@@ -3,6 +3,7 @@
  * `docs/guide/runner.md` and typed in `views.ts`.
  */
 import type { BaseJob } from '../job/base-job.js';
+import { controlRoutes } from './control-routes.js';
 import { HttpError, json, text, type HttpRoute, type RouteContext } from './http-route.js';
 import { integerParam, runIdParam } from './query-params.js';
 import { jobSchema, jobView, runView, type JobDetailView, type JobView, type RunView } from './views.js';
@@ -28,11 +29,7 @@ export interface RunsResponse {
   readonly runs: RunView[];
 }
 
-/** `POST /api/jobs/:name/{trigger,pause,resume}` */
-export interface ActionResponse {
-  readonly action: 'trigger' | 'pause' | 'resume';
-  readonly job: JobView;
-}
+export type { ActionResponse } from './control-routes.js';
 
 /** The probe, metrics and JSON API routes. */
 export function apiRoutes(): HttpRoute[] {
@@ -51,9 +48,7 @@ export function apiRoutes(): HttpRoute[] {
     { method: 'GET', path: '/api/jobs/:name', handle: showJob },
     { method: 'GET', path: '/api/jobs/:name/runs', handle: listJobRuns },
     { method: 'GET', path: '/api/runs', handle: listAllRuns },
-    action('trigger', (job) => job.triggerNow(), 202),
-    action('pause', (job) => job.pause(), 200),
-    action('resume', (job) => job.resume(), 200),
+    ...controlRoutes(),
   ];
 }
 
@@ -81,14 +76,14 @@ async function listJobs({ runner, actionsEnabled }: RouteContext) {
   await Promise.all(jobs.map((job) => runner.recentRuns.loadLastRun(runner.store, job.name).catch(() => null)));
   const now = Date.now();
   const { owner, store, startedAt } = runner.status();
-  const body: JobsResponse = { now, runner: { owner, store, startedAt }, actionsEnabled, jobs: jobs.map((job) => jobView(job, runner.recentRuns, now)) };
+  const body: JobsResponse = { now, runner: { owner, store, startedAt }, actionsEnabled, jobs: jobs.map((job) => jobView(job, runner.recentRuns, now, runner.pauseOf(job.name))) };
   return json(body);
 }
 
 async function showJob(context: RouteContext) {
   const job = findJob(context);
   await context.runner.recentRuns.loadLastRun(context.runner.store, job.name).catch(() => null);
-  const body: JobDetailView = { ...jobView(job, context.runner.recentRuns), schema: jobSchema(job) };
+  const body: JobDetailView = { ...jobView(job, context.runner.recentRuns, Date.now(), context.runner.pauseOf(job.name)), schema: jobSchema(job) };
   return json(body);
 }
 
@@ -107,25 +102,6 @@ async function listAllRuns(context: RouteContext) {
   const runs = await fromStore(context, context.runner.store.listRuns({ limit, ...(since === undefined ? {} : { since }) }));
   const body: RunsResponse = { runs: runs.map(runView) };
   return json(body);
-}
-
-/** A mutating route: `POST /api/jobs/:name/<name>`, bearer token required. */
-function action(name: ActionResponse['action'], apply: (job: BaseJob) => void, status: number): HttpRoute {
-  return {
-    method: 'POST',
-    path: `/api/jobs/:name/${name}`,
-    auth: true,
-    handle: (context) => {
-      const job = findJob(context);
-      try {
-        apply(job);
-      } catch (error) {
-        throw new HttpError(409, error instanceof Error ? error.message : String(error));
-      }
-      const body: ActionResponse = { action: name, job: jobView(job, context.runner.recentRuns) };
-      return json(body, status);
-    },
-  };
 }
 
 /** A store read; a failure is a 503 naming the store, not a 500. */

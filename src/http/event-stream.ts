@@ -120,7 +120,7 @@ export class EventStream {
     const recent = this.#runner.recentRuns;
     for (const name of this.#changedJobs) {
       const job = this.#runner.get(name);
-      if (job !== undefined) this.#send('job', jobView(job, recent));
+      if (job !== undefined) this.#send('job', jobView(job, recent, Date.now(), this.#runner.pauseOf(name)));
     }
     this.#changedJobs.clear();
   }

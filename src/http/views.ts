@@ -8,7 +8,7 @@ import type { RecentRuns } from '../runner/recent-runs.js';
 import { redactSchemaSecrets, redactSecrets } from '../job/secret-fields.js';
 import { describeCron } from '../schedule/describe-cron.js';
 import { describeInterval } from '../schedule/describe-interval.js';
-import type { RunRecord } from '../store/job-store.js';
+import type { JobPause, RunRecord } from '../store/job-store.js';
 
 /**
  * One run row as the API shows it: the stored record plus two derived durations. Paths under
@@ -32,7 +32,10 @@ export interface JobView {
   /** The schedule in words: the cron expression described, or `every N s`. */
   readonly description: string;
   readonly state: JobState;
+  /** Whether the job is paused here (cluster-wide, or by a local `job.pause()`). */
   readonly paused: boolean;
+  /** The cluster-wide pause (who, when, why) as this replica last read it, else `null`. */
+  readonly pause: JobPause | null;
   /** The next trigger while the job sleeps for one, else `null`. */
   readonly nextRunAt: number | null;
   /** The latest execution (any status but missed/skipped), or `null`. */
@@ -78,8 +81,11 @@ export function describeSchedule(job: Pick<BaseJob, 'cron' | 'interval'>): strin
   return description;
 }
 
-/** The view of one job, from its live state and what `recent` knows of its runs. */
-export function jobView(job: BaseJob, recent: RecentRuns, now: number = Date.now()): JobView {
+/**
+ * The view of one job, from its live state, what `recent` knows of its runs, and its cluster
+ * pause (`JobRunner.pauseOf`).
+ */
+export function jobView(job: BaseJob, recent: RecentRuns, now: number = Date.now(), pause: JobPause | null = null): JobView {
   const lastRun = recent.lastRun(job.name);
   return {
     name: job.name,
@@ -90,6 +96,7 @@ export function jobView(job: BaseJob, recent: RecentRuns, now: number = Date.now
     description: describeSchedule(job),
     state: job.state,
     paused: job.isPaused,
+    pause,
     nextRunAt: job.nextRunAt?.getTime() ?? null,
     lastRun: lastRun === null ? null : runView(lastRun),
     triggerCount: job.triggerCount,

@@ -116,8 +116,9 @@ export interface JobHost {
   /**
    * Asks to run one execution. `null`: not here, another replica has it (the tick is taken).
    * `'busy'`: not now, another replica holds the job (an execution overrunning, or a dead
-   * replica's lease not yet lapsed); the job keeps the tick unclaimed and asks again after
-   * {@link JobHost.pollMs}, so overdue ticks then go through the misfire policy.
+   * replica's lease not yet lapsed); the job keeps the tick (or the manual trigger) unclaimed
+   * and asks again after {@link JobHost.pollMs}, so overdue ticks then go through the misfire
+   * policy and a manual trigger runs once the lease is free.
    */
   claim(job: HostedJob, request: ExecutionRequest): Promise<ExecutionGrant | 'busy' | null>;
   /** Reports how a granted execution ended. */

@@ -14,8 +14,9 @@ import type { BaseJob } from '../job/base-job.js';
 import { getDefaultLogger, type JobLogger } from '../job/job-logger.js';
 import { RunnerMetrics } from '../metrics/runner-metrics.js';
 import { RunTracer } from '../tracing/run-tracer.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobPause, JobStore } from '../store/job-store.js';
 import { MemoryStore } from '../store/memory-store.js';
+import { ClusterControls, type PauseOptions, type TriggerAnswer, type TriggerOptions } from './cluster-controls.js';
 import { describeValue } from './describe-value.js';
 import { isJob } from './is-job.js';
 import { createOwnerId } from './owner-id.js';
@@ -87,6 +88,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
   readonly #logger: JobLogger;
   readonly #jobs = new Map<string, BaseJob>();
   readonly #host: StoreHost;
+  readonly #controls: ClusterControls;
   /** Spans per run when tracing is on (see `RunTracer`). */
   readonly #tracer: RunTracer | null;
   readonly #handleSignals: boolean;
@@ -118,6 +120,14 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       events: this,
       logger,
       wrapExecution: tracer?.wrap,
+    });
+    this.#controls = new ClusterControls({
+      store: this.store,
+      owner: this.owner,
+      pollMs: checked.pollInterval * 1000,
+      jobs: (name) => this.#jobs.get(name),
+      allJobs: () => this.#jobs.values(),
+      logger,
     });
     this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values(), ...options.metrics });
     this.on('run:start', (event) => {
@@ -193,6 +203,47 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     return this.#stopping;
   }
 
+  /**
+   * Pauses the job cluster-wide: the pause is kept in the store (with who, when and why), so
+   * every replica sharing the store stops triggering the job within one poll, and it survives
+   * restarts. Idempotent: an existing pause is kept and returned. Rejects with a `RangeError`
+   * for a job this runner does not have, an `Error` while the runner is not running, the
+   * store's `TypeError`/`RangeError` for a bad `by` or `reason`, and a `StoreError` when the
+   * store fails.
+   */
+  pause(name: string, options: PauseOptions = {}): Promise<JobPause> {
+    return this.#whenRunning('pause', () => this.#controls.pause(name, options));
+  }
+
+  /**
+   * Ends the job's cluster-wide pause; resolves with the pause that ended, or `null` when it
+   * was not paused. Ticks due while it was paused are not run. Rejects as {@link JobRunner.pause}.
+   */
+  resume(name: string, options: Pick<PauseOptions, 'by'> = {}): Promise<JobPause | null> {
+    return this.#whenRunning('resume', () => this.#controls.resume(name, options.by));
+  }
+
+  /**
+   * Queues one manual trigger of the job in the store: it runs once in the cluster, on the
+   * replica that takes it (this one when the job's lease is free or its own, else the lease
+   * holder, within one poll). Answers `queued` with the trigger's id, or `refused` with the
+   * reason (`unknown-job`, `paused`, `already-queued`); every refusal is logged. Rejects while
+   * the runner is not running, and with a `StoreError` when the store fails.
+   */
+  trigger(name: string, options: TriggerOptions = {}): Promise<TriggerAnswer> {
+    return this.#whenRunning('trigger', () => this.#controls.trigger(name, options));
+  }
+
+  /** The job's cluster-wide pause as this runner last read it (within one poll), or `null`. */
+  pauseOf(name: string): JobPause | null {
+    return this.#controls.pauseOf(name);
+  }
+
+  #whenRunning<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    if (this.#state !== 'running') return Promise.reject(new Error(`JobRunner.${operation}(): the runner is ${this.#state}; it must be running`));
+    return work();
+  }
+
   /** Stops the runner: `await using runner = new JobRunner(...)` support. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
@@ -220,10 +271,12 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     } catch (error) {
       this.#logger.warn({ event: 'seed-failed', err: error }, 'could not read recent runs; views start empty');
     }
+    await this.#controls.load();
     this.#startedAt = Date.now();
     this.#state = 'running';
     if (this.#handleSignals) this.#removeSignalHandlers = onShutdownSignals((signal, count) => this.#onSignal(signal, count));
     for (const job of this.#jobs.values()) this.#launch(job);
+    this.#controls.start();
     const jobs = [...this.#jobs.keys()];
     this.#logger.info({ event: 'runner-start', owner: this.owner, store: this.store.kind, jobs }, `runner started with ${jobs.length} job(s)`);
     this.emit('runner:start', { owner: this.owner, jobs });
@@ -234,6 +287,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     try {
       job.bindHost(this.#host);
       job.start();
+      this.#controls.applyTo(job);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#logger.error({ event: 'job-start-failed', job: job.name, err: failure }, `job "${job.name}" could not start: ${failure.message}`);
@@ -245,6 +299,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     if (this.#state === 'starting') await this.#starting?.catch(() => undefined);
     const wasStarted = this.#state === 'running';
     this.#state = 'stopping';
+    this.#controls.close();
     const deadline = Date.now() + timeout * 1000;
     const jobs = [...this.#jobs.values()];
     for (const job of jobs) job.requestStop();

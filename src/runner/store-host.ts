@@ -199,7 +199,8 @@ export class StoreHost implements JobHost {
       // Taken: another replica has the tick. Busy: another owner's live lease; ask again.
       if (answer === 'busy') this.#leaseWait.refused(job.name);
       this.#dropLease(slot);
-      return request.tickAt === null || answer === 'taken' ? null : 'busy';
+      // Busy for a manual trigger too: it waits for the lease rather than being dropped.
+      return answer === 'taken' || (request.tickAt === null && request.reason !== 'manual') ? null : 'busy';
     }
     const claim = answer;
     this.#leaseWait.granted(job.name);

@@ -95,7 +95,7 @@ describe('JSON API', () => {
     const [tick, sample] = response.jobs;
     expect(tick).toMatchObject({ name: 'ticker', kind: 'cron', cron: '* * * * * *', interval: null, timezone: null, description: 'Every second', paused: false, failures24h: 0, missedTicks: 0, skippedTicks: 0 });
     expect(Object.keys(tick ?? {}).sort()).toEqual(
-      ['name', 'kind', 'cron', 'interval', 'timezone', 'description', 'state', 'paused', 'nextRunAt', 'lastRun', 'triggerCount', 'failures24h', 'missedTicks', 'skippedTicks', 'model'].sort(),
+      ['name', 'kind', 'cron', 'interval', 'timezone', 'description', 'state', 'paused', 'pause', 'nextRunAt', 'lastRun', 'triggerCount', 'failures24h', 'missedTicks', 'skippedTicks', 'model'].sort(),
     );
     expect(sample).toMatchObject({ name: 'sampler', kind: 'interval', description: 'Every 0.05 seconds', model: { name: 'sampler', interval: 0.05, triggerOnStart: true } });
     expect(sample?.lastRun).toMatchObject({ job: 'sampler', owner: runner.owner, tickAt: null, latenessMs: null });
@@ -212,11 +212,11 @@ describe('actions', () => {
     expect(wrongMethod.status).toBe(405);
   });
 
-  it('answer 409 when the job is not running', async () => {
+  it('answer 409 when the runner is not running', async () => {
     const url = await serve({ token: TOKEN });
     expect(await post(`${url}/api/jobs/sampler/trigger`, TOKEN)).toMatchObject({
       status: 409,
-      body: { error: 'Job "sampler": cannot trigger: the worker is not running' },
+      body: { error: 'JobRunner.trigger(): the runner is idle; it must be running' },
     });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Every wait on the host is a state a stop ends: restoring, claiming and recording ticks end
- * at once, whether the host answers, fails or hangs (issue 12, defects 1 and 2).
+ * at once, whether the host answers, fails or hangs (issue 12, defects 1 and 2); a pause ends a
+ * claim's wait the same way (issue 15).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { SECOND, useFakeTime } from '../helpers/fake-time.js';
@@ -89,6 +90,56 @@ describe('a stop while the job waits on its host', () => {
     expect(job.count('execute')).toBe(0);
     expect(job.state).toBe('paused');
     expect(host.finished.map((outcome) => outcome.status)).toEqual(['interrupted']);
+    job.requestStop();
+    await job.waitUntilDone();
+  });
+});
+
+describe('a pause while the job waits on its claim', () => {
+  it('moves the job to paused at once when the claim never answers, and hands back a grant that comes late', async () => {
+    const host = new ScriptedHost();
+    host.claimDelayMs = 60 * SECOND;
+    const { job, states } = hostedJob(host);
+    job.start();
+    await vi.advanceTimersByTimeAsync(5 * SECOND + 10);
+    expect(host.requests).toHaveLength(1);
+    job.pause();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(job.state).toBe('paused');
+    expect(states.at(-1)).toBe('paused');
+    await vi.advanceTimersByTimeAsync(60 * SECOND);
+    expect(job.count('execute')).toBe(0);
+    expect(host.requests).toHaveLength(1);
+    expect(host.finished.map((outcome) => [outcome.status, outcome.error?.message])).toEqual([['interrupted', 'paused before the execution started']]);
+    job.requestStop();
+    await job.waitUntilDone();
+  });
+
+  it('leaves the claim of a manual trigger to settle (a manual trigger runs while paused)', async () => {
+    const host = new ScriptedHost();
+    host.claimDelayMs = 10 * SECOND;
+    const { job } = hostedJob(host);
+    job.start();
+    await vi.advanceTimersByTimeAsync(10);
+    job.triggerNow();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.requests.map((request) => request.reason)).toEqual(['manual']);
+    job.pause();
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(job.calls.filter((call) => call.hook === 'execute').map((call) => call.run?.reason)).toEqual(['manual']);
+    expect(job.state).toBe('paused');
+    job.requestStop();
+    await job.waitUntilDone();
+  });
+
+  it('does not trigger on start when paused before the start trigger', async () => {
+    const host = new ScriptedHost();
+    const { job } = hostedJob(host, { triggerOnStart: true });
+    job.start();
+    job.pause();
+    await vi.advanceTimersByTimeAsync(10 * SECOND);
+    expect(host.requests).toEqual([]);
+    expect(job.state).toBe('paused');
     job.requestStop();
     await job.waitUntilDone();
   });

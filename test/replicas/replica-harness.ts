@@ -57,7 +57,7 @@ export type ReplicaLine =
   | ClaimLine
   | BeginLine
   | RunLine
-  | { readonly type: 'ready'; readonly replica: string; readonly owner: string; readonly pid: number }
+  | { readonly type: 'ready'; readonly replica: string; readonly owner: string; readonly pid: number; readonly url?: string }
   | { readonly type: 'stopped'; readonly replica: string; readonly notStopped: string[] };
 
 /** A line with the time the parent read it. */
@@ -75,6 +75,8 @@ export interface ReplicaOptions {
   readonly claimAhead?: number;
   /** Connection string (default: the set's). */
   readonly url?: string;
+  /** Serve the runner's HTTP API with this bearer token (its address: {@link ReplicaProcess.httpUrl}). */
+  readonly httpToken?: string;
 }
 
 /** One replica process. */
@@ -104,6 +106,12 @@ export class ReplicaProcess extends LineProcess<Received> {
   get owner(): string | undefined {
     const ready = this.lines.find((line) => line.type === 'ready');
     return ready?.owner;
+  }
+
+  /** The HTTP API's address, once ready (started with `httpToken`). */
+  get httpUrl(): string | undefined {
+    const ready = this.lines.find((line) => line.type === 'ready');
+    return ready?.type === 'ready' ? ready.url : undefined;
   }
 
   /** Waits for the `ready` line. */
@@ -152,6 +160,7 @@ export class ReplicaSet {
       '--misfire', options.misfire ?? 'once',
       '--max-catch-up', String(options.maxCatchUp ?? 100),
       '--claim-ahead', String(options.claimAhead ?? 0.25),
+      ...(options.httpToken === undefined ? [] : ['--http-token', options.httpToken]),
     ];
     const replica = new ReplicaProcess(name, args, (line) => {
       this.lines.push(line);

@@ -37,6 +37,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimRequest, JobStore, RunClaim, RunRecord } from '../../src/store/job-store.js';
 import { systemClock, type Clock } from '../../src/time/clock.js';
 import { describeBatchUpkeepCases } from './batch-upkeep-conformance.js';
+import { describeControlConformance } from './control-conformance.js';
 import { ManualClock } from './fixtures/manual-clock.js';
 
 /** What a conformance factory returns for one test. */
@@ -918,5 +919,7 @@ export function describeStoreConformance(
         expect(await store.listStates()).toEqual([]);
       });
     });
+
+    describeControlConformance({ store: () => store, openPeer, elapse: (ms) => time.elapse(ms), unit: () => time.unit, now: () => time.clock.now() });
   });
 }

@@ -10,6 +10,9 @@ import { sqliteMigrations } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreConformance } from './conformance.js';
 
+/** The newest migration's version (versions may leave gaps: each branch is assigned its own). */
+const NEWEST_VERSION = Math.max(...sqliteMigrations.map((migration) => migration.version));
+
 describeStoreConformance('sqlite', async (clock) => {
   const dir = await mkdtemp(join(tmpdir(), 'eleanor-sqlite-'));
   const path = join(dir, 'jobs.db');
@@ -146,20 +149,21 @@ describe('SqliteStore', () => {
       db.close();
       const error = await new SqliteStore({ path }).open().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreSchemaError);
-      expect(error).toMatchObject({ databaseVersion: 99, codeVersion: sqliteMigrations.length });
+      expect(error).toMatchObject({ databaseVersion: 99, codeVersion: NEWEST_VERSION });
     });
 
     it('applies a new migration to an existing database exactly once', () => {
       const path = join(dir, 'jobs.db');
       const db = new Database(path);
       try {
-        expect(migrate(db, 1)).toBe(1);
-        const next = [...sqliteMigrations, { version: 2, name: 'extra', sql: 'CREATE TABLE eleanor_extra (x INTEGER) STRICT' }];
-        expect(migrate(db, 2, next)).toBe(2);
-        expect(migrate(db, 3, next)).toBe(2);
+        expect(migrate(db, 1)).toBe(NEWEST_VERSION);
+        const extra = NEWEST_VERSION + 1;
+        const next = [...sqliteMigrations, { version: extra, name: 'extra', sql: 'CREATE TABLE eleanor_extra (x INTEGER) STRICT' }];
+        expect(migrate(db, 2, next)).toBe(extra);
+        expect(migrate(db, 3, next)).toBe(extra);
         expect(db.prepare('SELECT version, applied_at FROM eleanor_migrations ORDER BY version').all()).toEqual([
-          { version: 1, applied_at: 1 },
-          { version: 2, applied_at: 2 },
+          ...sqliteMigrations.map(({ version }) => ({ version, applied_at: 1 })),
+          { version: extra, applied_at: 2 },
         ]);
         expect(() => migrate(db, 4)).toThrow(StoreSchemaError);
       } finally {

@@ -5,7 +5,8 @@
  * is a no-op (restore succeeds at once, nothing is claimed, handed back or recorded).
  *
  * Every wait on the host is a phase of the worker (`restoring`, `claiming`, `recording`) that a
- * stop settles at once ({@link untilStopped}), whether the host answers, fails or hangs.
+ * stop settles at once ({@link untilStopped}), whether the host answers, fails or hangs; a pause
+ * settles a claim's wait the same way (unless the claim is for a manual trigger).
  *
  * @module
  */
@@ -33,8 +34,8 @@ export interface HeldClaim {
 }
 
 /**
- * Settles as `call` does, or with {@link CANCELLED} as soon as a stop is requested (the call is
- * left to settle on its own).
+ * Settles as `call` does, or with {@link CANCELLED} as soon as a stop is requested, or a pause
+ * ends a claim's wait (the call is left to settle on its own).
  */
 function untilStopped<T>(worker: JobWorker, call: Promise<T>): Promise<T | typeof CANCELLED> {
   if (worker.stopRequested) {
@@ -103,6 +104,7 @@ export async function claim(
   const host = worker.host;
   if (host === null) return null;
   worker.enter('claiming');
+  worker.claimingManual = reason === 'manual';
   let pending: Promise<ExecutionGrant | 'busy' | null>;
   let grant: ExecutionGrant | 'busy' | null | typeof CANCELLED;
   try {
@@ -120,10 +122,11 @@ export async function claim(
   }
   worker.enter('deciding');
   if (grant === CANCELLED) {
-    // Stopped while the claim was in flight: a grant that still comes is handed back.
+    // Stopped or paused while the claim was in flight: a grant that still comes is handed back.
+    const why = worker.stopRequested ? STOPPED_BEFORE_START : PAUSED_BEFORE_START;
     pending.then(
       (late) => {
-        if (late !== null && late !== 'busy') handBack(worker, late, new Error(STOPPED_BEFORE_START));
+        if (late !== null && late !== 'busy') handBack(worker, late, new Error(why));
       },
       () => undefined,
     );
@@ -132,6 +135,11 @@ export async function claim(
   if (grant === 'busy') {
     // Another replica holds the job (overrunning, or dead until its lease lapses): keep the
     // ticks unclaimed and ask again after a poll; they are then judged by the misfire policy.
+    // A manual trigger is kept too, and runs once the lease is free.
+    if (reason === 'manual') {
+      worker.manualPending = true;
+      worker.log('info', { event: 'manual-wait', retryIn: host.pollMs / 1000 }, `manual trigger waits: another replica holds the job's lease; asking again in ${host.pollMs} ms`);
+    }
     if (tickAt !== null) worker.lastTick = Math.min(worker.lastTick, rewindTo);
     worker.followingTick = Number.NaN;
     return worker.stopRequested ? null : worker.sleepUntil(worker.clock.now() + host.pollMs);

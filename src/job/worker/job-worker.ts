@@ -194,6 +194,10 @@ export class JobWorker extends WorkerFlags {
       this.cancelWakeup();
       releaseHeldClaim(this, PAUSED_BEFORE_START);
       this.enter('paused');
+    } else if (this.phase === 'claiming' && !this.claimingManual) {
+      // The claim (perhaps on a store that hangs) is not waited for: a grant that still comes
+      // is handed back, and the loop moves to `paused`.
+      this.cancelHostWait?.();
     }
     this.log('info', { event: 'pause' }, 'job paused');
   }
@@ -250,7 +254,7 @@ export class JobWorker extends WorkerFlags {
       this.lastEnd = this.clock.now();
       this.waitedFor = Number.NaN;
       this.followingTick = Number.NaN;
-      if (this.job.triggerOnStart) {
+      if (this.job.triggerOnStart && !this.paused) {
         const outcome = await executeGranted(this, 'start', null, null, null);
         if (outcome instanceof Error) return await this.fail(outcome, 'execute');
         if (outcome === 'sleep') return;

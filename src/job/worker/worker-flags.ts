@@ -12,6 +12,8 @@ const MANUAL_PENDING = 4;
 const RESTORED = 8;
 /** Bit of a successful `setup()` whose `shutdown()` has not run yet. */
 export const SETUP_DONE = 16;
+/** Bit of a claim in flight for a manual trigger (a pause leaves it to settle). */
+const MANUAL_CLAIM = 32;
 
 /** The worker's flags (see the module documentation). */
 export class WorkerFlags {
@@ -52,6 +54,15 @@ export class WorkerFlags {
 
   set restored(value: boolean) {
     this.#setFlag(RESTORED, value);
+  }
+
+  /** The claim in flight is for a manual trigger (which runs even while paused). */
+  get claimingManual(): boolean {
+    return (this.flags & MANUAL_CLAIM) !== 0;
+  }
+
+  set claimingManual(value: boolean) {
+    this.#setFlag(MANUAL_CLAIM, value);
   }
 
   /** `setup()` succeeded and `shutdown()` has not run since. */

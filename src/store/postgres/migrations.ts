@@ -90,6 +90,27 @@ ALTER TABLE __SCHEMA__.runs ADD COLUMN claim_key text;
 CREATE UNIQUE INDEX runs_job_claim_key_idx ON __SCHEMA__.runs (job, claim_key) WHERE claim_key IS NOT NULL;
 `,
   },
+  {
+    version: 3,
+    name: 'cluster pauses and queued triggers',
+    sql: `
+-- One row per job paused cluster-wide (deleted on resume). Times: epoch ms on the DATABASE clock.
+CREATE TABLE __SCHEMA__.job_pauses (
+  job       text   PRIMARY KEY,
+  paused_by text   NOT NULL,
+  paused_at bigint NOT NULL,
+  reason    text
+);
+
+-- Manual triggers queued and not yet taken by a replica: at most one per job.
+CREATE TABLE __SCHEMA__.queued_triggers (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  job          text   NOT NULL UNIQUE,
+  requested_by text   NOT NULL,
+  requested_at bigint NOT NULL
+);
+`,
+  },
 ];
 
 /** The newest migration this code knows. */

@@ -13,21 +13,8 @@ import { StoreError } from '../../errors/store-errors.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { refusalFor } from '../claim-answers.js';
 import { storedRunError } from '../run-error-text.js';
-import {
-  checkClaimRequest,
-  checkClaimRequests,
-  checkFence,
-  checkJobNames,
-  checkKeep,
-  checkLeaseMs,
-  checkLeaseReleases,
-  checkName,
-  checkRunFinishes,
-  checkRunOutcome,
-  checkRunQuery,
-  checkSkipRequest,
-  parseRunId,
-} from '../store-arguments.js';
+import { checkClaimRequest, checkClaimRequests, checkFence, checkJobNames, checkKeep, checkLeaseMs, checkLeaseReleases } from '../store-arguments.js';
+import { checkName, checkRunFinishes, checkRunOutcome, checkRunQuery, checkSkipRequest, parseRunId } from '../store-arguments.js';
 import type {
   ClaimAnswer,
   ClaimRequest,
@@ -45,6 +32,7 @@ import type {
 } from '../job-store.js';
 import { migrate } from './migrate.js';
 import { bindSchema } from './migrations.js';
+import { PostgresControls } from './postgres-controls.js';
 import { toRunClaim, toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
@@ -94,6 +82,8 @@ export class PostgresStore implements JobStore {
   #opening: Promise<void> | undefined;
   #opened = false;
   #closed = false;
+  /** {@inheritDoc JobStore.controls} */
+  readonly controls = new PostgresControls((operation, sql, params, resend) => this.#query(operation, sql, params, resend), (sql) => bindSchema(sql, this.#quotedSchema));
 
   /**
    * @param options - connection string, schema, pool size, clock (see {@link PostgresStoreOptions})

@@ -49,4 +49,25 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE UNIQUE INDEX eleanor_runs_one_per_tick ON eleanor_runs (job, tick_at) WHERE tick_at IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'cluster pauses and queued triggers',
+    sql: `
+      -- One row per job paused cluster-wide (deleted on resume).
+      CREATE TABLE eleanor_job_pauses (
+        job       TEXT PRIMARY KEY NOT NULL,
+        paused_by TEXT NOT NULL,
+        paused_at INTEGER NOT NULL,
+        reason    TEXT
+      ) STRICT;
+
+      -- Manual triggers queued and not yet taken by a replica: at most one per job.
+      CREATE TABLE eleanor_queued_triggers (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        job          TEXT NOT NULL UNIQUE,
+        requested_by TEXT NOT NULL,
+        requested_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

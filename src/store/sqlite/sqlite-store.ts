@@ -42,6 +42,7 @@ import {
 } from '../store-arguments.js';
 import { migrate } from './migrate.js';
 import { IN_MEMORY_PATH, openSqliteDatabase } from './open-database.js';
+import { SqliteControls } from './sqlite-controls.js';
 import { sqliteFailure } from './sqlite-failure.js';
 import { prepareStatements, type RunRow, type SqliteStatements, type StateRow } from './statements.js';
 
@@ -125,6 +126,8 @@ export class SqliteStore implements JobStore {
   readonly #listStatements = new Map<string, Database.Statement<(string | number)[], RunRow>>();
   #connection: Connection | undefined;
   #closed = false;
+  /** {@inheritDoc JobStore.controls} */
+  readonly controls = new SqliteControls((work) => this.#use(({ db }) => db.transaction(() => work(db, this.#clock.now())).immediate()));
 
   /** @param options - see {@link SqliteStoreOptions} */
   constructor(options: SqliteStoreOptions) {
