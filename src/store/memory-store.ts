@@ -2,6 +2,7 @@ import { StoreError } from '../errors/store-errors.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { claimOrNull, isTickTaken } from './claim-answers.js';
 import { JobRunIndex } from './job-run-index.js';
+import { MemoryReplicas } from './memory-replicas.js';
 import { storedRunError } from './run-error-text.js';
 import type {
   ClaimAnswer,
@@ -71,10 +72,13 @@ export class MemoryStore implements JobStore {
   /** No run with a smaller id exists (ids are never reused, so it only grows). */
   #lowestId = 1;
   #closed = false;
+  /** {@inheritDoc JobStore.replicas} */
+  readonly replicas: MemoryReplicas;
 
   /** @param options - see {@link MemoryStoreOptions} */
   constructor(options: MemoryStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    this.replicas = new MemoryReplicas(this.#clock, () => this.#check());
   }
 
   /** Nothing to connect; only fails once closed. */

@@ -146,22 +146,23 @@ describe('SqliteStore', () => {
       db.close();
       const error = await new SqliteStore({ path }).open().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreSchemaError);
-      expect(error).toMatchObject({ databaseVersion: 99, codeVersion: sqliteMigrations.length });
+      expect(error).toMatchObject({ databaseVersion: 99, codeVersion: Math.max(...sqliteMigrations.map((m) => m.version)) });
     });
 
     it('applies a new migration to an existing database exactly once', () => {
       const path = join(dir, 'jobs.db');
       const db = new Database(path);
       try {
-        expect(migrate(db, 1)).toBe(1);
-        const next = [...sqliteMigrations, { version: 2, name: 'extra', sql: 'CREATE TABLE eleanor_extra (x INTEGER) STRICT' }];
+        const first = sqliteMigrations.filter((m) => m.version === 1);
+        expect(migrate(db, 1, first)).toBe(1);
+        const next = [...first, { version: 2, name: 'extra', sql: 'CREATE TABLE eleanor_extra (x INTEGER) STRICT' }];
         expect(migrate(db, 2, next)).toBe(2);
         expect(migrate(db, 3, next)).toBe(2);
         expect(db.prepare('SELECT version, applied_at FROM eleanor_migrations ORDER BY version').all()).toEqual([
           { version: 1, applied_at: 1 },
           { version: 2, applied_at: 2 },
         ]);
-        expect(() => migrate(db, 4)).toThrow(StoreSchemaError);
+        expect(() => migrate(db, 4, first)).toThrow(StoreSchemaError);
       } finally {
         db.close();
       }

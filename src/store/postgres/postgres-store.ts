@@ -42,11 +42,13 @@ import type {
   SkipRequest,
 } from '../job-store.js';
 import { migrate } from './migrate.js';
+import { PostgresReplicas } from './postgres-replicas.js';
 import { bindSchema } from './migrations.js';
 import { toRunClaim, toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
 import * as statements from './statements.js';
+import { storeFailure } from './store-failure.js';
 import { describeTarget } from './target.js';
 
 /** Options of {@link PostgresStore}. */
@@ -114,6 +116,8 @@ export class PostgresStore implements JobStore {
   #opening: Promise<void> | undefined;
   #opened = false;
   #closed = false;
+  /** {@inheritDoc JobStore.replicas} */
+  readonly replicas = new PostgresReplicas((operation, sql, params) => this.#query(operation, bindSchema(sql, this.#quotedSchema), params, () => params));
 
   /**
    * @param options - connection string, schema, pool size, clock (see {@link PostgresStoreOptions})
@@ -162,7 +166,7 @@ export class PostgresStore implements JobStore {
     try {
       client = await pool.connect();
     } catch (error) {
-      throw this.#wrap('open', error);
+      throw storeFailure(this.#target, 'open', error);
     }
     // A connection that breaks while held (between queries) emits 'error': never let it crash.
     const onClientError = (): void => undefined;
@@ -175,7 +179,7 @@ export class PostgresStore implements JobStore {
       this.#opened = true;
     } catch (error) {
       broken = error;
-      throw this.#wrap('open', error);
+      throw storeFailure(this.#target, 'open', error);
     } finally {
       client.off('error', onClientError);
       client.release(broken instanceof Error && !(broken instanceof StoreError) ? broken : undefined);
@@ -464,7 +468,7 @@ export class PostgresStore implements JobStore {
       try {
         client = await pool.connect();
       } catch (error) {
-        throw this.#wrap(operation, error);
+        throw storeFailure(this.#target, operation, error);
       }
       const reused = this.#served.has(client);
       // While checked out, a connection error must not become an unhandled 'error' event.
@@ -484,16 +488,8 @@ export class PostgresStore implements JobStore {
           values = resend();
           continue;
         }
-        throw this.#wrap(operation, error);
+        throw storeFailure(this.#target, operation, error);
       }
     }
-  }
-
-  /** Driver errors become {@link StoreError} (with the cause); ours pass through. */
-  #wrap(operation: string, error: unknown): Error {
-    if (error instanceof StoreError || error instanceof TypeError || error instanceof RangeError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
-    return new StoreError(`PostgreSQL (${this.#target}) ${operation} failed: ${message}${code}`, { cause: error });
   }
 }

@@ -38,6 +38,7 @@ import {
 import { migrate } from './migrate.js';
 import { IN_MEMORY_PATH, openSqliteDatabase } from './open-database.js';
 import { sqliteFailure } from './sqlite-failure.js';
+import { SqliteReplicas } from './sqlite-replicas.js';
 import { prepareStatements, type RunRow, type SqliteStatements, type StateRow } from './statements.js';
 
 /** Options of {@link SqliteStore}. */
@@ -114,6 +115,8 @@ export class SqliteStore implements JobStore {
   readonly #listStatements = new Map<string, Database.Statement<(string | number)[], RunRow>>();
   #connection: Connection | undefined;
   #closed = false;
+  /** {@inheritDoc JobStore.replicas} */
+  readonly replicas = new SqliteReplicas((work) => this.#use(({ db }) => work(db)), { now: () => this.#clock.now() });
 
   /** @param options - see {@link SqliteStoreOptions} */
   constructor(options: SqliteStoreOptions) {
