@@ -3,8 +3,12 @@
  * playwright-core) against the dashboard fixture's runner, with peers written into its store:
  * one running and holding a lease, one that stopped heartbeating, one stopped cleanly, one
  * whose host name carries markup. Screenshots at 1280 and 390 px go to `artifacts/screenshots/`.
+ * Also the live stream's silent death: a stream that stops sending (heartbeats included)
+ * without closing is detected, and the rows are marked stale.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
@@ -97,5 +101,44 @@ describe('replicas panel in Chromium', () => {
     await page.locator('section.replicas-panel').screenshot({ path: new URL('replicas-panel-narrow.png', SCREENSHOTS).pathname });
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('live stream silence in Chromium', () => {
+  let silent: Server;
+  let silentUrl: string;
+
+  beforeAll(async () => {
+    // The first stream sends its heartbeat (every 300 ms, it says) and then nothing, never
+    // closing; later ones never answer: a connection dead without a word.
+    let streams = 0;
+    silent = createServer((_request, response) => {
+      if (streams++ > 0) return;
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      response.write(`retry: 2000\n\nevent: heartbeat\ndata: ${JSON.stringify({ now: Date.now(), everyMs: 300 })}\n\n`);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/events`;
+  });
+
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('treats a stream silent for 3 heartbeat intervals as lost: marks the rows stale and reconnects', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.route('**/api/events', (route) => route.continue({ url: silentUrl }));
+    await page.goto(`${fixture.server.url}/`);
+    await expect.poll(() => page.locator('#connection').textContent()).toBe('Live');
+    expect(await page.locator('tr.stale').count()).toBe(0);
+    await expect.poll(() => page.locator('#connection').textContent(), { timeout: 5_000 }).toMatch(/^Reconnecting… · last update \d\d:\d\d:\d\d$/);
+    expect(await page.locator('table.jobs tr.stale').count()).toBe(fixture.names.length);
+    // A stream that talks again brings the page back.
+    await page.unroute('**/api/events');
+    await expect.poll(() => page.locator('#connection').textContent(), { timeout: 15_000 }).toBe('Live');
+    await expect.poll(() => page.locator('tr.stale').count()).toBe(0);
+    await context.close();
   });
 });

@@ -68,6 +68,8 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): 
     handlers.onStatus(lostConnection ? 'reconnecting' : 'connecting');
     const events = new EventSource('api/events') // relative to the page: works under a mount prefix;
     source = events;
+    // A reconnect that never answers is as dead as a silent stream (the server sends a heartbeat at once).
+    watchdog.feed();
     events.addEventListener('heartbeat', (event) => watchdog.feed((JSON.parse((event as MessageEvent<string>).data) as HeartbeatEvent).everyMs));
     events.addEventListener('open', () => {
       stopPolling();
