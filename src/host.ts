@@ -29,3 +29,6 @@ export { REDACTED, redactSecrets, secretFieldsOf } from './job/secret-fields.js'
 export { HttpError, json, text, type HttpMethod, type HttpResponse, type HttpRoute, type RouteContext } from './http/http-route.js';
 export { jobView, runView, describeSchedule, type JobDetailView, type JobView, type RunView } from './http/views.js';
 export type { ActionResponse, JobsResponse, RunsResponse } from './http/api-routes.js';
+export { replicaViews, MAX_LEASES_LISTED, type ReplicasResponse, type ReplicaView } from './http/replicas-route.js';
+export type { HeartbeatEvent } from './http/event-stream.js';
+export { ReplicaHeartbeat, REPLICA_RETENTION_MS, PRUNE_EVERY_BEATS, type ReplicaHeartbeatOptions } from './runner/replica-heartbeat.js';

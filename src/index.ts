@@ -45,6 +45,7 @@ export type { Clock } from './time/clock.js';
 export { systemClock } from './time/clock.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export type { FinalRunStatus, JobStateRecord, JobStore, RunQuery, RunRecord, RunStatus, UnexecutedTickStatus } from './store/job-store.js';
+export { REPLICA_STALE_BEATS, REPLICA_TEXT_MAX, type ReplicaBeat, type ReplicaRecord, type ReplicaRegistry } from './store/job-store.js';
 export { JobRunner, type RunnerState, type RunnerStatus, type StopOptions, type StopReport } from './runner/job-runner.js';
 export type { JobRunnerOptions, RunnerMetricsSettings } from './runner/runner-options.js';
 export type { RunnerEventMap, RunnerEventName, RunnerStartEvent, RunnerStopEvent, JobStateEvent, JobErrorEvent, RunStartEvent, RunEndEvent, TickUnexecutedEvent } from './runner/runner-events.js';

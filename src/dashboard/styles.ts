@@ -140,5 +140,23 @@ footer { border-top: 1px solid var(--line); padding: 12px 24px; color: var(--mut
   td[data-label="Last run"] > * + * { margin-left: 0; }
   .error-line { max-width: 100%; }
 }
+table.replicas th.replica-name { min-width: 12em; max-width: 22em; font-weight: 400; overflow-wrap: anywhere; }
+table.replicas th.replica-name > span:first-child { font-weight: 600; }
+table.replicas th.replica-name code { display: block; width: fit-content; max-width: 100%; margin-top: 2px; font-size: 11px; color: var(--muted); }
+table.replicas .tag { margin-left: 6px; font-size: 11px; font-weight: 600; color: var(--accent); }
+table.replicas .lease-jobs { display: block; color: var(--muted); overflow-wrap: anywhere; }
+tr.replica-stale > th, tr.replica-stale > td { background: #ffebe9; }
+tr.replica-stopped > th, tr.replica-stopped > td { color: var(--muted); }
+.badge.replica-running { background: #1a7f37; color: #fff; }
+.badge.replica-stale { background: #cf222e; color: #fff; }
+.badge.replica-stopped, .badge.replica-unknown { background: #eaeef2; color: #424a53; border-color: #afb8c1; }
+.replicas-note { font-size: 12px; margin: 6px 0 0; }
+@media (max-width: 760px) {
+  table.replicas thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.replicas, table.replicas tbody, table.replicas tr, table.replicas th, table.replicas td, table.replicas th.replica-name { display: block; width: 100%; max-width: none; }
+  table.replicas tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  table.replicas td { display: flex; flex-wrap: wrap; align-items: baseline; gap: 2px 8px; border: 0; padding: 3px 12px; }
+  table.replicas th { border: 0; padding: 6px 12px 2px; }
+}
 @media (prefers-reduced-motion: no-preference) { .announcer { transition: opacity 0.2s; } }
 `;

@@ -105,7 +105,7 @@ async function listAllRuns(context: RouteContext) {
 }
 
 /** A store read; a failure is a 503 naming the store, not a 500. */
-async function fromStore<T>({ runner }: RouteContext, read: Promise<T>): Promise<T> {
+export async function fromStore<T>({ runner }: RouteContext, read: Promise<T>): Promise<T> {
   try {
     return await read;
   } catch (error) {

@@ -4,7 +4,9 @@
  * - `event: run` with a {@link RunView} when a run starts and when it ends.
  * - `event: job` with a {@link JobView} when a job changes state or a run ends; changes of one
  *   job within `coalesceMs` are sent once, with the latest view.
- * - a `: heartbeat` comment every `heartbeatMs`, so proxies keep the connection open.
+ * - `event: heartbeat` with {@link HeartbeatEvent} at connect and every `heartbeatMs`, so proxies
+ *   keep the connection open and a client can tell a silently dead connection (no event for a
+ *   few intervals) from a quiet one.
  *
  * A client that does not read (more than {@link MAX_BUFFERED_BYTES} waiting) is disconnected;
  * beyond {@link EventStreamOptions.maxClients} clients, new ones are answered 503. `HEAD` gets
@@ -19,9 +21,17 @@ import { jobView, runView, type JobView, type RunView } from './views.js';
 /** Bytes queued for one client before it is dropped as too slow. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
+/** The data of an `event: heartbeat`. */
+export interface HeartbeatEvent {
+  /** Server time (epoch ms). */
+  readonly now: number;
+  /** Milliseconds until the next heartbeat: no event for a few of these means the connection is dead. */
+  readonly everyMs: number;
+}
+
 /** Options of {@link EventStream}. */
 export interface EventStreamOptions {
-  /** Milliseconds between heartbeat comments. Default 15,000. */
+  /** Milliseconds between heartbeat events. Default 15,000. */
   readonly heartbeatMs?: number;
   /** Milliseconds over which changes of one job are merged into one `job` event. Default 100. */
   readonly coalesceMs?: number;
@@ -48,6 +58,7 @@ export class EventStream {
   readonly #changedJobs = new Set<string>();
   readonly #unsubscribe: (() => void)[];
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #heartbeatMs: number;
   #flush: NodeJS.Timeout | null = null;
 
   /**
@@ -68,7 +79,8 @@ export class EventStream {
     ];
     // A Node timer, not the shared queue: one repeating, unref'd timer per stream, which must
     // not hold the process open (the queue's timer does while jobs sleep).
-    this.#heartbeat = setInterval(() => this.#write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#heartbeat = setInterval(() => this.#write(this.#heartbeatEvent()), this.#heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -101,7 +113,7 @@ export class EventStream {
       throw new HttpError(503, `too many live event clients (the limit is ${this.#maxClients}); poll /api/jobs instead, or retry later`, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
     response.writeHead(200, STREAM_HEADERS);
-    response.write('retry: 2000\n: connected\n\n');
+    response.write(`retry: 2000\n: connected\n\n${this.#heartbeatEvent()}`);
     this.#clients.add(response);
     request.socket.setNoDelay(true);
     request.on('close', () => this.#clients.delete(response));
@@ -127,6 +139,11 @@ export class EventStream {
 
   #sendRun(run: RunRecord): void {
     if (this.#clients.size > 0) this.#send('run', runView(run));
+  }
+
+  #heartbeatEvent(): string {
+    const data: HeartbeatEvent = { now: Date.now(), everyMs: this.#heartbeatMs };
+    return `event: heartbeat\ndata: ${JSON.stringify(data)}\n\n`;
   }
 
   #send(event: 'run' | 'job', data: RunView | JobView): void {

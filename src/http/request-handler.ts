@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getDefaultLogger, type JobLogger } from '../job/job-logger.js';
 import type { JobRunner } from '../runner/job-runner.js';
 import { apiRoutes } from './api-routes.js';
+import { replicasRoute } from './replicas-route.js';
 import { bearerMatches } from './bearer-auth.js';
 import { EventStream } from './event-stream.js';
 import { HttpError, json, type HttpResponse, type HttpRoute } from './http-route.js';
@@ -78,7 +79,7 @@ export function createRequestHandler(runner: JobRunner, options: RequestHandlerO
   const allowedHosts = options.allowedHosts === undefined || options.allowedHosts === null ? null : new Set(options.allowedHosts.map(normaliseHostName));
   const logger = (options.logger ?? getDefaultLogger()).child({ component: 'http' });
   const events = new EventStream(runner, { maxClients: maxEventClients, ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }) });
-  const routes = [...apiRoutes(), events.route, ...(options.routes ?? [])].filter((route) => token !== null || route.auth !== true);
+  const routes = [...apiRoutes(), replicasRoute(), events.route, ...(options.routes ?? [])].filter((route) => token !== null || route.auth !== true);
   const router = new Router(routes);
 
   async function serve(request: IncomingMessage, response: ServerResponse, next: NextFunction | undefined): Promise<void> {

@@ -21,6 +21,7 @@ import { describeValue } from './describe-value.js';
 import { isJob } from './is-job.js';
 import { createOwnerId } from './owner-id.js';
 import { RecentRuns } from './recent-runs.js';
+import { ReplicaHeartbeat } from './replica-heartbeat.js';
 import type { RunnerEventMap } from './runner-events.js';
 import { checkRunnerOptions, checkSeconds, type JobRunnerOptions } from './runner-options.js';
 import { onShutdownSignals, type ShutdownSignal } from './shutdown-signals.js';
@@ -89,6 +90,8 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
   readonly #jobs = new Map<string, BaseJob>();
   readonly #host: StoreHost;
   readonly #controls: ClusterControls;
+  /** This runner's row in the store's replicas table. */
+  readonly #heartbeat: ReplicaHeartbeat;
   /** Spans per run when tracing is on (see `RunTracer`). */
   readonly #tracer: RunTracer | null;
   readonly #handleSignals: boolean;
@@ -129,6 +132,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       allJobs: () => this.#jobs.values(),
       logger,
     });
+    this.#heartbeat = new ReplicaHeartbeat({ store: this.store, owner: this.owner, intervalMs: checked.pollInterval * 1000, logger });
     this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values(), ...options.metrics });
     this.on('run:start', (event) => {
       this.metrics.onRunStart(event);
@@ -274,6 +278,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     await this.#controls.load();
     this.#startedAt = Date.now();
     this.#state = 'running';
+    this.#heartbeat.start(this.#startedAt);
     if (this.#handleSignals) this.#removeSignalHandlers = onShutdownSignals((signal, count) => this.#onSignal(signal, count));
     for (const job of this.#jobs.values()) this.#launch(job);
     this.#controls.start();
@@ -315,6 +320,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
         this.#logger.warn({ event: 'drain-timeout' }, 'some run outcomes were not written before the timeout; they show as interrupted at the next start');
       }
       this.#host.close();
+      await this.#heartbeat.stop(deadline - Date.now());
       try {
         await this.store.close();
       } catch (error) {

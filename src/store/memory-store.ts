@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { claimOrNull, isTickTaken } from './claim-answers.js';
 import { JobRunIndex } from './job-run-index.js';
 import { MemoryControls } from './memory-controls.js';
+import { MemoryReplicas } from './memory-replicas.js';
 import { storedRunError } from './run-error-text.js';
 import type {
   ClaimAnswer,
@@ -79,11 +80,14 @@ export class MemoryStore implements JobStore {
   #closed = false;
   /** {@inheritDoc JobStore.controls} */
   readonly controls: MemoryControls;
+  /** {@inheritDoc JobStore.replicas} */
+  readonly replicas: MemoryReplicas;
 
   /** @param options - see {@link MemoryStoreOptions} */
   constructor(options: MemoryStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.controls = new MemoryControls(this, this.#clock);
+    this.replicas = new MemoryReplicas(this.#clock, () => this.#check());
   }
 
   /** Nothing to connect; only fails once closed. */

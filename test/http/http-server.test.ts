@@ -244,15 +244,20 @@ describe('live events', () => {
     expect(JSON.parse(jobEvent?.[1] ?? '{}')).toMatchObject({ name: expect.any(String), kind: expect.any(String), state: expect.any(String) });
   });
 
-  it('sends heartbeat comments', async () => {
+  it('sends a named heartbeat event at connect and every heartbeatMs, with the server time and the interval', async () => {
     const url = await serve({ heartbeatMs: 50 });
     const controller = new AbortController();
     const response = await fetch(`${url}/api/events`, { signal: controller.signal });
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
-    while (!text.includes(': heartbeat')) text += (await reader.read()).value ?? '';
+    const heartbeats = (): RegExpMatchArray[] => [...text.matchAll(/event: heartbeat\ndata: (.*)\n\n/g)];
+    while (heartbeats().length < 2) text += (await reader.read()).value ?? '';
     controller.abort();
-    expect(text).toContain(': heartbeat\n\n');
+    expect(text.startsWith('retry: 2000\n: connected\n\nevent: heartbeat\n')).toBe(true);
+    const [first, second] = heartbeats().map((match) => JSON.parse(match[1] ?? '{}') as { now: number; everyMs: number });
+    expect(first?.everyMs).toBe(50);
+    expect(Math.abs((first?.now ?? 0) - Date.now())).toBeLessThan(5_000);
+    expect(second?.now).toBeGreaterThanOrEqual(first?.now ?? Infinity);
   });
 });
 

@@ -39,6 +39,7 @@ import { systemClock, type Clock } from '../../src/time/clock.js';
 import { describeBatchUpkeepCases } from './batch-upkeep-conformance.js';
 import { describeControlConformance } from './control-conformance.js';
 import { ManualClock } from './fixtures/manual-clock.js';
+import { describeReplicaConformance } from './replica-conformance.js';
 
 /** What a conformance factory returns for one test. */
 export interface StoreFixture {
@@ -156,6 +157,15 @@ export function describeStoreConformance(
     async function runsOf(job = 'job'): Promise<RunRecord[]> {
       return store.listRuns({ job, limit: 10_000 });
     }
+
+    describeReplicaConformance({
+      store: () => store,
+      openPeer,
+      clock: () => time.clock,
+      unit: () => time.unit,
+      elapse: (ms) => time.elapse(ms),
+      expectStoreTime: (actual, expected) => time.expectExpiry(actual, expected),
+    });
 
     describe('lifecycle', () => {
       it('has a kind, opens idempotently and answers ping', async () => {

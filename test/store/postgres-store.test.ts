@@ -96,7 +96,7 @@ describe('PostgresStore (PostgreSQL specifics)', () => {
         c.query<{ version: number; name: string }>(`SELECT version, name FROM ${quoteSchemaName(store.schema)}.schema_migrations ORDER BY version`),
       );
       expect(rows.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+      expect(LATEST_SCHEMA_VERSION).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
     });
 
     it('runs each migration once when many stores open the same new schema at once', async () => {

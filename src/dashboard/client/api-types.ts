@@ -4,4 +4,6 @@
  */
 export type { ActionResponse, JobsResponse, RunsResponse } from '../../http/api-routes.js';
 export type { JobDetailView, JobView, RunView } from '../../http/views.js';
+export type { ReplicasResponse, ReplicaView } from '../../http/replicas-route.js';
+export type { HeartbeatEvent } from '../../http/event-stream.js';
 export type { RunStatus } from '../../store/job-store.js';

@@ -1,8 +1,10 @@
 /**
  * Live updates: server-sent events from `/api/events`, with polling of the JSON API as a
- * fallback while the event stream is unavailable.
+ * fallback while the event stream is unavailable. A stream that goes silent for a few
+ * heartbeat intervals is treated as lost (see `silence-watchdog.ts`) and reopened.
  */
-import type { JobView, RunView } from './api-types.js';
+import type { HeartbeatEvent, JobView, RunView } from './api-types.js';
+import { SilenceWatchdog } from './silence-watchdog.js';
 
 /** How the page is being kept up to date. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
@@ -53,19 +55,38 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): 
     return stopPolling;
   }
 
+  // Silent for too long: the connection is dead although the browser still holds it open.
+  const watchdog = new SilenceWatchdog(() => {
+    source?.close();
+    source = null;
+    lostConnection = true;
+    pollDelay ??= setTimeout(startPolling, pollAfterMs);
+    open();
+  });
+
   const open = (): void => {
     handlers.onStatus(lostConnection ? 'reconnecting' : 'connecting');
     const events = new EventSource('api/events') // relative to the page: works under a mount prefix;
     source = events;
+    // A reconnect that never answers is as dead as a silent stream (the server sends a heartbeat at once).
+    watchdog.feed();
+    events.addEventListener('heartbeat', (event) => watchdog.feed((JSON.parse((event as MessageEvent<string>).data) as HeartbeatEvent).everyMs));
     events.addEventListener('open', () => {
       stopPolling();
       handlers.onStatus('live');
       if (lostConnection) void handlers.resync().catch(() => undefined);
       lostConnection = false;
     });
-    events.addEventListener('run', (event) => handlers.onRun(JSON.parse((event as MessageEvent<string>).data) as RunView));
-    events.addEventListener('job', (event) => handlers.onJob(JSON.parse((event as MessageEvent<string>).data) as JobView));
+    events.addEventListener('run', (event) => {
+      watchdog.feed();
+      handlers.onRun(JSON.parse((event as MessageEvent<string>).data) as RunView);
+    });
+    events.addEventListener('job', (event) => {
+      watchdog.feed();
+      handlers.onJob(JSON.parse((event as MessageEvent<string>).data) as JobView);
+    });
     events.addEventListener('error', () => {
+      watchdog.stop();
       lostConnection = true;
       if (events.readyState === EventSource.CLOSED) {
         // The browser gave up (the route answered with an error): poll, and try again later.
@@ -82,6 +103,7 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): 
 
   return () => {
     stopPolling();
+    watchdog.stop();
     source?.close();
   };
 }

@@ -44,6 +44,7 @@ async function route(): Promise<void> {
     overview.renderJobs();
     overview.renderTimeline();
     replaceChildren(view, overview.element);
+    void overview.replicas.load();
     document.title = 'Jobs · eleanor-jobs';
     return;
   }
@@ -88,6 +89,7 @@ async function resync(): Promise<void> {
   }
   state.markCurrent();
   renderRunnerInfo();
+  if (overview?.element.isConnected === true) void overview.replicas.load();
   await jobPage?.refreshRuns();
 }
 
@@ -139,7 +141,10 @@ async function start(): Promise<void> {
   // Slide the timeline window and forget runs that left it.
   setInterval(() => {
     state.pruneRuns();
-    if (overview?.element.isConnected === true) overview.renderTimeline();
+    if (overview?.element.isConnected === true) {
+      overview.renderTimeline();
+      void overview.replicas.load();
+    }
   }, 5_000);
 }
 

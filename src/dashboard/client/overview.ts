@@ -1,5 +1,6 @@
 /**
- * The overview at `/`: the table of every job and the timeline of the last hour or day.
+ * The overview at `/`: the table of every job, the timeline of the last hour or day, and the
+ * replicas.
  * Rows are keyed by job and updated in place, so live updates never move keyboard focus.
  */
 import { actionButtons, type ActionButtons } from './actions.js';
@@ -8,6 +9,7 @@ import { lastRunContent, nextRunContent, stateContent, jobHref, zoneText } from 
 import { el, replaceChildren, svgToDom } from './dom.js';
 import { followNow, type FollowNow } from './follow-now.js';
 import { laneNames } from './lane-names.js';
+import { ReplicasPanel } from './replicas-panel.js';
 import { WINDOWS, type DashboardState, type WindowName } from './state.js';
 import { renderTimeline } from './timeline.js';
 
@@ -28,6 +30,8 @@ interface Row {
 /** The overview, mounted in a container. */
 export class OverviewView {
   readonly element: HTMLElement;
+  /** The replicas panel, below the timeline (loaded by the page). */
+  readonly replicas = new ReplicasPanel();
   readonly #state: DashboardState;
   readonly #tbody: HTMLTableSectionElement;
   readonly #count: HTMLElement;
@@ -70,6 +74,7 @@ export class OverviewView {
       { class: 'overview' },
       el('section', { 'aria-labelledby': 'jobs-heading' }, el('h2', { id: 'jobs-heading' }, 'Jobs ', this.#count), el('div', { class: 'table-wrap' }, table)),
       el('section', { 'aria-labelledby': 'timeline-heading' }, el('div', { class: 'section-head' }, el('h2', { id: 'timeline-heading' }, 'Timeline'), windowGroup), this.#timeline),
+      this.replicas.element,
     );
     this.renderJobs();
     this.renderTimeline();

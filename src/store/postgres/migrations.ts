@@ -111,6 +111,24 @@ CREATE TABLE __SCHEMA__.queued_triggers (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'replicas',
+    sql: `
+-- One row per runner process (replica), upserted at each heartbeat. Times are epoch ms on the
+-- DATABASE clock (last_seen_at, stopped_at) or the replica's (started_at).
+CREATE TABLE __SCHEMA__.replicas (
+  owner        text    PRIMARY KEY,
+  host         text    NOT NULL,
+  pid          integer NOT NULL,
+  version      text    NOT NULL,
+  started_at   bigint  NOT NULL,
+  heartbeat_ms bigint  NOT NULL,
+  last_seen_at bigint  NOT NULL,
+  stopped_at   bigint
+);
+`,
+  },
 ];
 
 /** The newest migration this code knows. */

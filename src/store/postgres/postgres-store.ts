@@ -31,12 +31,14 @@ import type {
   SkipRequest,
 } from '../job-store.js';
 import { migrate } from './migrate.js';
+import { PostgresReplicas } from './postgres-replicas.js';
 import { bindSchema } from './migrations.js';
 import { PostgresControls } from './postgres-controls.js';
 import { toRunClaim, toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
 import * as statements from './statements.js';
+import { storeFailure } from './store-failure.js';
 import { describeTarget } from './target.js';
 import { PostgresBatchUpkeep } from './batch-upkeep.js';
 import type { PostgresStoreOptions } from './postgres-store-options.js';
@@ -84,6 +86,8 @@ export class PostgresStore implements JobStore {
   #closed = false;
   /** {@inheritDoc JobStore.controls} */
   readonly controls = new PostgresControls((operation, sql, params, resend) => this.#query(operation, sql, params, resend), (sql) => bindSchema(sql, this.#quotedSchema));
+  /** {@inheritDoc JobStore.replicas} */
+  readonly replicas = new PostgresReplicas((operation, sql, params) => this.#query(operation, bindSchema(sql, this.#quotedSchema), params, () => params));
 
   /**
    * @param options - connection string, schema, pool size, clock (see {@link PostgresStoreOptions})
@@ -133,7 +137,7 @@ export class PostgresStore implements JobStore {
     try {
       client = await pool.connect();
     } catch (error) {
-      throw this.#wrap('open', error);
+      throw storeFailure(this.#target, 'open', error);
     }
     // A connection that breaks while held (between queries) emits 'error': never let it crash.
     const onClientError = (): void => undefined;
@@ -146,7 +150,7 @@ export class PostgresStore implements JobStore {
       this.#opened = true;
     } catch (error) {
       broken = error;
-      throw this.#wrap('open', error);
+      throw storeFailure(this.#target, 'open', error);
     } finally {
       client.off('error', onClientError);
       client.release(broken instanceof Error && !(broken instanceof StoreError) ? broken : undefined);
@@ -450,7 +454,7 @@ export class PostgresStore implements JobStore {
       try {
         client = await pool.connect();
       } catch (error) {
-        throw this.#wrap(operation, error);
+        throw storeFailure(this.#target, operation, error);
       }
       const reused = this.#served.has(client);
       // While checked out, a connection error must not become an unhandled 'error' event.
@@ -470,16 +474,8 @@ export class PostgresStore implements JobStore {
           values = resend();
           continue;
         }
-        throw this.#wrap(operation, error);
+        throw storeFailure(this.#target, operation, error);
       }
     }
-  }
-
-  /** Driver errors become {@link StoreError} (with the cause); ours pass through. */
-  #wrap(operation: string, error: unknown): Error {
-    if (error instanceof StoreError || error instanceof TypeError || error instanceof RangeError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
-    return new StoreError(`PostgreSQL (${this.#target}) ${operation} failed: ${message}${code}`, { cause: error });
   }
 }

@@ -70,4 +70,21 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'replicas',
+    sql: `
+      -- One row per runner process (replica), upserted at each heartbeat; times are the store's clock.
+      CREATE TABLE eleanor_replicas (
+        owner        TEXT PRIMARY KEY NOT NULL,
+        host         TEXT NOT NULL,
+        pid          INTEGER NOT NULL,
+        version      TEXT NOT NULL,
+        started_at   INTEGER NOT NULL,
+        heartbeat_ms INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        stopped_at   INTEGER
+      ) STRICT;
+    `,
+  },
 ];

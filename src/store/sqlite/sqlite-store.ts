@@ -44,6 +44,7 @@ import { migrate } from './migrate.js';
 import { IN_MEMORY_PATH, openSqliteDatabase } from './open-database.js';
 import { SqliteControls } from './sqlite-controls.js';
 import { sqliteFailure } from './sqlite-failure.js';
+import { SqliteReplicas } from './sqlite-replicas.js';
 import { prepareStatements, type RunRow, type SqliteStatements, type StateRow } from './statements.js';
 
 /** Options of {@link SqliteStore}. */
@@ -128,6 +129,8 @@ export class SqliteStore implements JobStore {
   #closed = false;
   /** {@inheritDoc JobStore.controls} */
   readonly controls = new SqliteControls((work) => this.#use(({ db }) => db.transaction(() => work(db, this.#clock.now())).immediate()));
+  /** {@inheritDoc JobStore.replicas} */
+  readonly replicas = new SqliteReplicas((work) => this.#use(({ db }) => work(db)), { now: () => this.#clock.now() });
 
   /** @param options - see {@link SqliteStoreOptions} */
   constructor(options: SqliteStoreOptions) {
