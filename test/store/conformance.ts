@@ -37,6 +37,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaimRequest, JobStore, RunClaim, RunRecord } from '../../src/store/job-store.js';
 import { systemClock, type Clock } from '../../src/time/clock.js';
 import { ManualClock } from './fixtures/manual-clock.js';
+import { describeRunReportCases } from './run-report-conformance.js';
 
 /** What a conformance factory returns for one test. */
 export interface StoreFixture {
@@ -907,5 +908,7 @@ export function describeStoreConformance(
         expect(await store.listStates()).toEqual([]);
       });
     });
+
+    describeRunReportCases(() => ({ store, now: () => time.clock.now() }));
   });
 }

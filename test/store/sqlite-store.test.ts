@@ -7,6 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, StoreSchemaError } from '../../src/errors/store-errors.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations.js';
+
+/** The newest migration (versions may have gaps: each feature has its assigned number). */
+const LATEST = Math.max(...sqliteMigrations.map((migration) => migration.version));
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreConformance } from './conformance.js';
 
@@ -146,20 +149,20 @@ describe('SqliteStore', () => {
       db.close();
       const error = await new SqliteStore({ path }).open().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreSchemaError);
-      expect(error).toMatchObject({ databaseVersion: 99, codeVersion: sqliteMigrations.length });
+      expect(error).toMatchObject({ databaseVersion: 99, codeVersion: LATEST });
     });
 
     it('applies a new migration to an existing database exactly once', () => {
       const path = join(dir, 'jobs.db');
       const db = new Database(path);
       try {
-        expect(migrate(db, 1)).toBe(1);
-        const next = [...sqliteMigrations, { version: 2, name: 'extra', sql: 'CREATE TABLE eleanor_extra (x INTEGER) STRICT' }];
-        expect(migrate(db, 2, next)).toBe(2);
-        expect(migrate(db, 3, next)).toBe(2);
+        expect(migrate(db, 1)).toBe(LATEST);
+        const next = [...sqliteMigrations, { version: LATEST + 1, name: 'extra', sql: 'CREATE TABLE eleanor_extra (x INTEGER) STRICT' }];
+        expect(migrate(db, 2, next)).toBe(LATEST + 1);
+        expect(migrate(db, 3, next)).toBe(LATEST + 1);
         expect(db.prepare('SELECT version, applied_at FROM eleanor_migrations ORDER BY version').all()).toEqual([
-          { version: 1, applied_at: 1 },
-          { version: 2, applied_at: 2 },
+          ...sqliteMigrations.map(({ version }) => ({ version, applied_at: 1 })),
+          { version: LATEST + 1, applied_at: 2 },
         ]);
         expect(() => migrate(db, 4)).toThrow(StoreSchemaError);
       } finally {

@@ -28,21 +28,10 @@ import {
   checkSkipRequest,
   parseRunId,
 } from '../store-arguments.js';
-import type {
-  ClaimAnswer,
-  ClaimRequest,
-  JobStateRecord,
-  JobStore,
-  LeaseRelease,
-  RunClaim,
-  RunFinish,
-  RunOutcome,
-  RunQuery,
-  RunRecord,
-  SkipRequest,
-} from '../job-store.js';
+import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunClaim, RunFinish, RunOutcome, RunQuery, RunRecord, SkipRequest } from '../job-store.js';
 import { migrate } from './migrate.js';
 import { bindSchema } from './migrations.js';
+import { PostgresRunReports } from './run-reports.js';
 import { toRunClaim, toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
@@ -114,6 +103,11 @@ export class PostgresStore implements JobStore {
   #opening: Promise<void> | undefined;
   #opened = false;
   #closed = false;
+  readonly #reports = new PostgresRunReports((operation, sql, params, resend) => this.#query(operation, bindSchema(sql, this.#quotedSchema), params, resend));
+  /** {@inheritDoc JobStore.reportRun} */
+  readonly reportRun: JobStore['reportRun'] = (report) => this.#reports.report(report);
+  /** {@inheritDoc JobStore.readRunLog} */
+  readonly readRunLog: JobStore['readRunLog'] = (runId) => this.#reports.read(runId);
 
   /**
    * @param options - connection string, schema, pool size, clock (see {@link PostgresStoreOptions})
