@@ -7,7 +7,7 @@
  */
 import { visible } from '../cli/visible-text.js';
 import { quoteText } from '../errors/quote-text.js';
-import type { RunProgress, RunRecord, RunReport } from './job-store.js';
+import type { RunProgress, RunReport } from './job-store.js';
 import { LONE_SURROGATE } from './run-error-text.js';
 import { checkTime, parseRunId } from './store-arguments.js';
 
@@ -125,7 +125,7 @@ export function logLinesOf(text: string): string[] {
 
 /**
  * A run's progress from its stored columns, or `undefined` when it never reported any (for
- * {@link RunRecord.progress}).
+ * `RunRecord.progress`).
  */
 export function progressOfColumns(fraction: number | null | undefined, message: string | null | undefined, updatedAt: number | null): RunProgress | undefined {
   return fraction == null || updatedAt === null ? undefined : { fraction, message: message ?? null, updatedAt };
