@@ -32,7 +32,7 @@ import type {
   UnexecutedTicks,
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
-import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunRecord } from '../store/job-store.js';
+import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, LeaseRelease, RunFinish, RunProgress, RunRecord } from '../store/job-store.js';
 import { runErrorText } from '../store/run-error-text.js';
 import { CancellableWaits } from '../time/cancellable-waits.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
@@ -41,8 +41,8 @@ import { expiryMargin, JobSlots, type ActiveRun, type JobSlot } from './job-slot
 import { LeaseLostError } from './lease-lost-error.js';
 import { LeaseWaitNotice } from './lease-wait-notice.js';
 import type { RunnerEventMap } from './runner-events.js';
+import { RunReportWriter } from './run-report-writer.js';
 import type { TypedEmitter } from './typed-emitter.js';
-
 
 /** Default of {@link StoreHostOptions.pruneEvery}. */
 export const DEFAULT_PRUNE_EVERY = 50;
@@ -118,6 +118,7 @@ export class StoreHost implements JobHost {
   readonly #finishes: CallBatcher<RunFinish, boolean>;
   readonly #releases: CallBatcher<LeaseRelease, undefined>;
   readonly #leaseWait: LeaseWaitNotice;
+  readonly #reports: RunReportWriter;
   #closed = false;
   /** Numbers the claims this host sends, for their keys. */
   #claimSequence = 0;
@@ -138,6 +139,7 @@ export class StoreHost implements JobHost {
     this.#events = options.events;
     this.#logger = options.logger;
     this.#leaseWait = new LeaseWaitNotice(options.store, options.logger);
+    this.#reports = new RunReportWriter(options.store, options.events, options.logger);
     const store = options.store;
     // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
     const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
@@ -233,6 +235,10 @@ export class StoreHost implements JobHost {
     return this.#finishRun(slot, grant, outcome);
   }
 
+  /** {@inheritDoc JobHost.reportProgress} */
+  reportProgress(job: HostedJob, runId: string, progress: RunProgress): void { this.#reports.progress(job.name, runId, progress); }
+  /** {@inheritDoc JobHost.reportLine} */
+  reportLine(job: HostedJob, runId: string, line: string): void { this.#reports.line(job.name, runId, line); }
   /** {@inheritDoc JobHost.recordUnexecuted} */
   async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     if (ticks.ticks.length === 0) return 0;
@@ -302,6 +308,7 @@ export class StoreHost implements JobHost {
     sharedTimerQueue.cancel(this.#renewal);
     for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
     this.#retryWaits.endAll();
+    this.#reports.close();
   }
 
   async #yieldWhenBusy(): Promise<void> {
@@ -321,6 +328,7 @@ export class StoreHost implements JobHost {
     this.#events.emit('run:end', { job: slot.name, run: record, outcome });
     const leaseLost = run.leaseLost;
     return this.#chain(slot, async () => {
+      await this.#reports.end(record.id, this.pollMs);
       await this.#persistFinish(slot, record.id, { status: outcome.status, endedAt: outcome.endedAt, error });
       this.#countWrite(slot);
       if (leaseLost) this.#dropLease(slot);

@@ -215,6 +215,11 @@ export interface RunReport {
   readonly progress: RunProgress | null;
   /** Log lines written since the previous report, oldest first (may be empty). */
   readonly lines: readonly string[];
+  /**
+   * Lines written after `lines` that the writer already left out because the log cannot keep
+   * them (it saw more than 200 lines); counted as cut. Default 0.
+   */
+  readonly dropped?: number;
 }
 
 /** A run's stored log ({@link JobStore.readRunLog}). */

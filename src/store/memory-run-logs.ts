@@ -18,11 +18,11 @@ export class MemoryRunLogs {
   readonly #logs = new Map<number, MutableLog>();
 
   /** Appends `lines` to run `id`'s log, keeping what fits. */
-  append(id: number, lines: readonly string[]): void {
-    if (lines.length === 0) return;
+  append(id: number, lines: readonly string[], dropped = 0): void {
+    if (lines.length === 0 && dropped === 0) return;
     let log = this.#logs.get(id);
     if (log === undefined) this.#logs.set(id, (log = { lines: [], bytes: 0, cut: 0 }));
-    const bounded = boundedLogLines({ lines: log.lines.length, bytes: log.bytes, cut: log.cut }, lines);
+    const bounded = boundedLogLines({ lines: log.lines.length, bytes: log.bytes, cut: log.cut }, lines, dropped);
     log.lines.push(...bounded.kept);
     log.bytes += bounded.bytes;
     log.cut += bounded.cut;

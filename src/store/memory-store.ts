@@ -304,7 +304,7 @@ export class MemoryStore implements JobStore {
     if (run === undefined || run.status !== 'running') return false;
     const progress = storedProgress(report.progress);
     if (progress !== null) run.progress = progress;
-    this.#logs.append(id, report.lines);
+    this.#logs.append(id, report.lines, report.dropped);
     return true;
   }
 

@@ -77,6 +77,8 @@ export function checkRunReport(report: RunReport): number {
   report.lines.forEach((line: unknown, index) => {
     if (typeof line !== 'string') throw new TypeError(`lines[${index}] must be a string, got ${show(line)}`);
   });
+  const dropped: unknown = report.dropped ?? 0;
+  if (typeof dropped !== 'number' || !Number.isSafeInteger(dropped) || dropped < 0) throw new RangeError(`dropped must be a non-negative integer, got ${show(dropped)}`);
   return id;
 }
 
@@ -101,11 +103,12 @@ export interface BoundedLines {
 }
 
 /**
- * The new `lines`, as stored ({@link storedLogLine}), that fit after what the log `use`s: lines
+ * The new `lines`, as stored ({@link storedLogLine}), that fit after what the log `use`s (and
+ * `dropped` lines the writer left out after them, all cut): lines
  * are kept in order until one would pass {@link MAX_RUN_LOG_LINES} or {@link MAX_RUN_LOG_BYTES};
  * that one and all later ones, in this and every later call, are cut (so the log never has a gap).
  */
-export function boundedLogLines(use: RunLogUse, lines: readonly string[]): BoundedLines {
+export function boundedLogLines(use: RunLogUse, lines: readonly string[], dropped = 0): BoundedLines {
   const kept: string[] = [];
   let bytes = 0;
   for (const line of use.cut > 0 ? [] : lines) {
@@ -115,7 +118,7 @@ export function boundedLogLines(use: RunLogUse, lines: readonly string[]): Bound
     kept.push(stored);
     bytes += size;
   }
-  return { kept, bytes, cut: lines.length - kept.length };
+  return { kept, bytes, cut: lines.length - kept.length + dropped };
 }
 
 /** The log lines of stored log text (lines each followed by a newline). */

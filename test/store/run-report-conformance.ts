@@ -81,6 +81,9 @@ export function describeRunReportCases(current: () => RunReportCaseContext): voi
       expect(log?.cut).toBe(15);
       await store.reportRun({ runId, progress: null, lines: ['late'] });
       expect((await store.readRunLog(runId))?.cut).toBe(16);
+      // Lines the writer already left out count as cut.
+      await store.reportRun({ runId, progress: null, lines: [], dropped: 4 });
+      expect((await store.readRunLog(runId))?.cut).toBe(20);
     });
 
     it('keeps at most 64 KiB of UTF-8, cutting whole lines and never leaving a gap', async () => {
@@ -115,6 +118,7 @@ export function describeRunReportCases(current: () => RunReportCaseContext): voi
       await expect(store.reportRun({ runId, progress: null, lines: ['ok', 3 as unknown as string] })).rejects.toThrow('lines[1] must be a string, got 3');
       await expect(store.reportRun({ runId: 'x1', progress: null, lines: [] })).rejects.toThrow(/runId .*"x1"/);
       await expect(store.readRunLog('-1')).rejects.toThrow(RangeError);
+      await expect(store.reportRun({ runId, progress: null, lines: [], dropped: -1 })).rejects.toThrow('dropped must be a non-negative integer, got -1');
       expect((await runById(runId)).progress).toBeUndefined();
       expect(await store.readRunLog(runId)).toEqual({ lines: [], cut: 0 });
     });

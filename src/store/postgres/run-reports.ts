@@ -70,8 +70,8 @@ export class PostgresRunReports {
     const updated = await this.#query<{ lines: number | null; bytes: number | null; cut: number | null }>('reportRun', REPORT_PROGRESS_SQL, params, () => params);
     const use = updated.rows[0];
     if (use === undefined) return false;
-    if (report.lines.length === 0) return true;
-    const bounded = boundedLogLines({ lines: use.lines ?? 0, bytes: use.bytes ?? 0, cut: use.cut ?? 0 }, report.lines);
+    if (report.lines.length === 0 && (report.dropped ?? 0) === 0) return true;
+    const bounded = boundedLogLines({ lines: use.lines ?? 0, bytes: use.bytes ?? 0, cut: use.cut ?? 0 }, report.lines, report.dropped);
     const text = bounded.kept.map((line) => `${line}\n`).join('');
     await this.#query('reportRun', APPEND_LOG_SQL, [report.runId, text, bounded.kept.length, bounded.bytes, bounded.cut]);
     return true;

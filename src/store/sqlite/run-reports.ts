@@ -41,9 +41,9 @@ export class SqliteRunReports {
     if (this.#isRunning.get(id)?.running !== 1) return false;
     const progress = storedProgress(report.progress);
     if (progress !== null) this.#setProgress.run(progress.fraction, progress.message, progress.updatedAt, id);
-    if (report.lines.length > 0) {
+    if (report.lines.length > 0 || (report.dropped ?? 0) > 0) {
       const log = this.#log.get(id);
-      const bounded = boundedLogLines({ lines: log?.lines ?? 0, bytes: log?.bytes ?? 0, cut: log?.cut ?? 0 }, report.lines);
+      const bounded = boundedLogLines({ lines: log?.lines ?? 0, bytes: log?.bytes ?? 0, cut: log?.cut ?? 0 }, report.lines, report.dropped);
       const text = bounded.kept.map((line) => `${line}\n`).join('');
       this.#append.run(id, text, bounded.kept.length, bounded.bytes, bounded.cut);
     }
