@@ -5,6 +5,7 @@
 import type { BaseJob } from '../job/base-job.js';
 import { HttpError, json, text, type HttpRoute, type RouteContext } from './http-route.js';
 import { integerParam, runIdParam } from './query-params.js';
+import { runLogRoute } from './run-log-route.js';
 import { jobSchema, jobView, runView, type JobDetailView, type JobView, type RunView } from './views.js';
 
 /** How long `/readyz` waits for the store's ping, in ms. */
@@ -51,6 +52,7 @@ export function apiRoutes(): HttpRoute[] {
     { method: 'GET', path: '/api/jobs/:name', handle: showJob },
     { method: 'GET', path: '/api/jobs/:name/runs', handle: listJobRuns },
     { method: 'GET', path: '/api/runs', handle: listAllRuns },
+    runLogRoute(),
     action('trigger', (job) => job.triggerNow(), 202),
     action('pause', (job) => job.pause(), 200),
     action('resume', (job) => job.resume(), 200),

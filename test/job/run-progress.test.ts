@@ -65,16 +65,16 @@ describe('run.logger', () => {
   it('writes through the job logger and hands each entry to the sink as one line', () => {
     const sink = recordingSink();
     const run = new RunContext(1, 'manual', null, REFERENCE, '7', 1, sink);
-    run.logger.info('copied %d files', 3);
+    run.logger.info('copied 3 files');
     run.logger.child({ part: 2 }).warn({ rows: 10 }, 'slow part');
     run.logger.error(new Error('boom'));
     expect(sink.capture.entries.map((entry) => [entry.level, entry.message])).toEqual([
-      ['info', 'copied %d files'],
+      ['info', 'copied 3 files'],
       ['warn', 'slow part'],
       ['error', undefined],
     ]);
     expect(sink.capture.entries[1]?.bindings).toMatchObject({ part: 2, rows: 10 });
-    expect(sink.lines).toEqual(['12:00:00.000 INFO copied %d files 3', '12:00:00.000 WARN slow part {"rows":10}', '12:00:00.000 ERROR boom']);
+    expect(sink.lines).toEqual(['12:00:00.000 INFO copied 3 files', '12:00:00.000 WARN slow part {"rows":10}', '12:00:00.000 ERROR boom']);
   });
 
   it('writes no line for a level the job logger does not write', () => {
