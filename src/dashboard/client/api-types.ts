@@ -4,4 +4,6 @@
  */
 export type { ActionResponse, JobsResponse, RunsResponse } from '../../http/api-routes.js';
 export type { JobDetailView, JobView, RunView } from '../../http/views.js';
-export type { RunStatus } from '../../store/job-store.js';
+export type { RunProgress, RunStatus } from '../../store/job-store.js';
+export type { RunLogResponse } from '../../http/run-log-route.js';
+export type { RunLogEvent, RunProgressEvent } from '../../runner/runner-events.js';

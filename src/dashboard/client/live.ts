@@ -2,7 +2,7 @@
  * Live updates: server-sent events from `/api/events`, with polling of the JSON API as a
  * fallback while the event stream is unavailable.
  */
-import type { JobView, RunView } from './api-types.js';
+import type { JobView, RunLogEvent, RunProgressEvent, RunView } from './api-types.js';
 
 /** How the page is being kept up to date. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
@@ -13,6 +13,10 @@ export interface LiveHandlers {
   onRun(run: RunView): void;
   /** A job changed. */
   onJob(job: JobView): void;
+  /** A running run reported progress. */
+  onProgress(event: RunProgressEvent): void;
+  /** A running run logged lines. */
+  onLog(event: RunLogEvent): void;
   /** Reload everything (after a reconnect, and on each poll). */
   resync(): Promise<void>;
   /** The connection status changed. */
@@ -65,6 +69,8 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): 
     });
     events.addEventListener('run', (event) => handlers.onRun(JSON.parse((event as MessageEvent<string>).data) as RunView));
     events.addEventListener('job', (event) => handlers.onJob(JSON.parse((event as MessageEvent<string>).data) as JobView));
+    events.addEventListener('run:progress', (event) => handlers.onProgress(JSON.parse((event as MessageEvent<string>).data) as RunProgressEvent));
+    events.addEventListener('run:log', (event) => handlers.onLog(JSON.parse((event as MessageEvent<string>).data) as RunLogEvent));
     events.addEventListener('error', () => {
       lostConnection = true;
       if (events.readyState === EventSource.CLOSED) {
