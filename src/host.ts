@@ -16,7 +16,10 @@
 export type { ExecutionGrant, ExecutionOutcome, ExecutionRequest, ExecutionWrapper, HostedJob, JobEvent, JobHost, RestoredJobState, UnexecutedTicks } from './job/job-host.js';
 export { retryDelaySeconds } from './job/retry-delay.js';
 export { planDueTicks, ON_TIME_TOLERANCE_MS, type MisfireSettings, type TickPlan, type DueTicksInput } from './schedule/misfire-plan.js';
-export type { ClaimAnswer, ClaimRefusal, ClaimRequest, LeaseAcquire, LeaseRelease, LeaseRenewal, RunClaim, RunFinish, RunOutcome, SkipRequest } from './store/job-store.js';
+export type { ClaimAnswer, ClaimRefusal, ClaimRequest, LeaseAcquire, LeaseRelease, LeaseRenewal, RunClaim, RunFinish, RunOutcome, RunReport, SkipRequest } from './store/job-store.js';
+export type { RunSink } from './job/run-context.js';
+export { MAX_RUN_LOG_BYTES, MAX_RUN_LOG_LINES, MAX_RUN_LOG_LINE_LENGTH, MAX_PROGRESS_MESSAGE_LENGTH, boundedLogLines, checkRunReport, storedLogLine, storedProgress, type BoundedLines, type RunLogUse } from './store/run-report-rules.js';
+export { REPORT_EVERY_MS } from './runner/run-report-writer.js';
 export { StoreHost, DEFAULT_PRUNE_EVERY, type StoreHostOptions } from './runner/store-host.js';
 export { TypedEmitter, type Listener, type ListenerErrorHandler } from './runner/typed-emitter.js';
 export { RecentRuns } from './runner/recent-runs.js';
@@ -32,3 +35,4 @@ export type { ActionResponse, JobsResponse, RunsResponse } from './http/api-rout
 export { replicaViews, MAX_LEASES_LISTED, type ReplicasResponse, type ReplicaView } from './http/replicas-route.js';
 export type { HeartbeatEvent } from './http/event-stream.js';
 export { ReplicaHeartbeat, REPLICA_RETENTION_MS, PRUNE_EVERY_BEATS, type ReplicaHeartbeatOptions } from './runner/replica-heartbeat.js';
+export type { RunLogResponse } from './http/run-log-route.js';

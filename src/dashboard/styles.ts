@@ -110,6 +110,12 @@ dl.facts dd > * + * { margin-left: 6px; }
 dl.facts dd .error-line { margin-left: 0 !important; }
 details.error summary { cursor: pointer; color: var(--bad); overflow-wrap: anywhere; }
 details.error pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px; margin: 6px 0 0; max-height: 320px; overflow: auto; }
+.progress { display: flex; align-items: center; gap: 6px; margin-top: 4px; }
+.progress-track { flex: 0 0 96px; height: 8px; border-radius: 4px; background: var(--line); overflow: hidden; }
+.progress-fill { display: block; height: 100%; background: var(--accent); }
+.progress-text { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; text-align: left; }
+details.run-log summary { cursor: pointer; color: var(--accent); }
+pre.run-log-lines { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px; margin: 6px 0 0; max-height: 320px; width: min(72ch, 80vw); overflow: auto; }
 table.model th .field-title { display: block; }
 table.model th code { font-weight: 400; }
 table.model .tag { margin-left: 6px; font-size: 11px; font-weight: 600; color: var(--muted); }

@@ -6,6 +6,7 @@ import type { BaseJob } from '../job/base-job.js';
 import { controlRoutes } from './control-routes.js';
 import { HttpError, json, text, type HttpRoute, type RouteContext } from './http-route.js';
 import { integerParam, runIdParam } from './query-params.js';
+import { runLogRoute } from './run-log-route.js';
 import { jobSchema, jobView, runView, type JobDetailView, type JobView, type RunView } from './views.js';
 
 /** How long `/readyz` waits for the store's ping, in ms. */
@@ -49,6 +50,7 @@ export function apiRoutes(): HttpRoute[] {
     { method: 'GET', path: '/api/jobs/:name/runs', handle: listJobRuns },
     { method: 'GET', path: '/api/runs', handle: listAllRuns },
     ...controlRoutes(),
+    runLogRoute(),
   ];
 }
 

@@ -2,6 +2,9 @@
  * `GET /api/events`: the runner's live events as server-sent events.
  *
  * - `event: run` with a {@link RunView} when a run starts and when it ends.
+ * - `event: run:progress` with `{ job, runId, progress }` when a running run reports progress,
+ *   and `event: run:log` with `{ job, runId, lines }` when it logs (each at most once a second
+ *   per run).
  * - `event: job` with a {@link JobView} when a job changes state or a run ends; changes of one
  *   job within `coalesceMs` are sent once, with the latest view.
  * - `event: heartbeat` with {@link HeartbeatEvent} at connect and every `heartbeatMs`, so proxies
@@ -14,6 +17,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { JobRunner } from '../runner/job-runner.js';
+import type { RunLogEvent, RunProgressEvent } from '../runner/runner-events.js';
 import { HttpError, type HttpRoute, type RouteContext } from './http-route.js';
 import type { RunRecord } from '../store/job-store.js';
 import { jobView, runView, type JobView, type RunView } from './views.js';
@@ -76,6 +80,8 @@ export class EventStream {
         this.#jobChanged(job);
       }),
       runner.on('job:state', ({ job }) => this.#jobChanged(job)),
+      runner.on('run:progress', (event) => this.#clients.size > 0 && this.#send('run:progress', event)),
+      runner.on('run:log', (event) => this.#clients.size > 0 && this.#send('run:log', event)),
     ];
     // A Node timer, not the shared queue: one repeating, unref'd timer per stream, which must
     // not hold the process open (the queue's timer does while jobs sleep).
@@ -146,7 +152,7 @@ export class EventStream {
     return `event: heartbeat\ndata: ${JSON.stringify(data)}\n\n`;
   }
 
-  #send(event: 'run' | 'job', data: RunView | JobView): void {
+  #send(event: 'run' | 'job' | 'run:progress' | 'run:log', data: RunView | JobView | RunProgressEvent | RunLogEvent): void {
     this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 

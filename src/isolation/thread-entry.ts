@@ -7,7 +7,8 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { JobException } from '../errors/job-exception.js';
-import { RunContext } from '../job/run-context.js';
+import { RunContext, type RunSink } from '../job/run-context.js';
+import { systemClock } from '../time/clock.js';
 import type { JobHooks } from '../job/job-hooks.js';
 import { PortLogger } from './port-logger.js';
 import { decodeError, encodeError, type MainToWorker, type ThreadWorkerData, type WorkerToMain } from './thread-protocol.js';
@@ -25,6 +26,8 @@ if (isMainThread || parentPort === null) {
 const port = parentPort;
 const data = workerData as ThreadWorkerData;
 const logger = new PortLogger(port, new Set(data.enabledLevels));
+/** `run.logger` writes to the main thread's logger; progress and log lines stay in the thread (not yet forwarded). */
+const runSink: RunSink = { logger, clock: systemClock, reportProgress: () => undefined, reportLine: () => undefined };
 const job = loadJob();
 // The first call reports a load failure; until then it must not count as unhandled.
 job.catch(() => undefined);
@@ -71,7 +74,7 @@ async function runHook(message: Extract<MainToWorker, { type: 'call' }>, control
       const { run } = message;
       instance.triggerCount = run.trigger;
       const signal = (controller ?? new AbortController()).signal;
-      return instance.execute(signal, new RunContext(run.trigger, run.reason, run.scheduledAtMs, run.startedAtMs, run.runId, run.fence));
+      return instance.execute(signal, new RunContext(run.trigger, run.reason, run.scheduledAtMs, run.startedAtMs, run.runId, run.fence, runSink));
     }
   }
 }

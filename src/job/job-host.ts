@@ -6,6 +6,7 @@
  * The job's loop calls the host at fixed points and never runs an execution the host did not
  * grant, so "a tick runs once across replicas" is decided entirely by the host's store.
  */
+import type { RunProgress } from '../store/job-store.js';
 import type { RunContext, TriggerReason } from './run-context.js';
 import type { JobState } from './job-state.js';
 
@@ -136,6 +137,13 @@ export interface JobHost {
   detach(job: HostedJob): Promise<void> | undefined;
   /** Receives every event; must not throw. */
   onEvent(job: HostedJob, event: JobEvent): void;
+  /**
+   * Optional: takes the latest progress an executing run reported (`run.progress()`). Must
+   * return at once and never throw: the host writes it later (throttled).
+   */
+  reportProgress?(job: HostedJob, runId: string, progress: RunProgress): void;
+  /** Optional: takes one line an executing run logged with `run.logger`, as {@link JobHost.reportProgress} does. */
+  reportLine?(job: HostedJob, runId: string, line: string): void;
   /**
    * Optional: calls `execute` (the job's, bound to its signal and run) inside whatever context
    * the host sets up, e.g. an OpenTelemetry span made active, and returns what it returns.

@@ -1,3 +1,24 @@
+import type { RunProgress } from '../store/job-store.js';
+import { checkProgressFraction, checkProgressMessage, storedProgressMessage } from '../store/run-report-rules.js';
+import type { Clock } from '../time/clock.js';
+import { getDefaultLogger, type JobLogger } from './job-logger.js';
+import { RunLogger } from './run-logger.js';
+
+/**
+ * Where a run's progress and log lines go: the job's worker, which hands them to its host
+ * (a runner's store). Every method returns at once and never throws.
+ */
+export interface RunSink {
+  /** The job's logger, which `run.logger` writes through. */
+  readonly logger: JobLogger;
+  /** Reads "now" for progress and log line times. */
+  readonly clock: Clock;
+  /** Takes the run's latest progress. */
+  reportProgress(runId: string | null, progress: RunProgress): void;
+  /** Takes one line the run logged. */
+  reportLine(runId: string | null, line: string): void;
+}
+
 /** Why an execution happened. */
 export type TriggerReason =
   /** A cron tick or an interval elapsed, on time. */
@@ -24,6 +45,7 @@ export class RunContext {
    * @param fence - the fencing number of the job's lease for this run, or `null` without a
    *   runner: it only grows, so a downstream write that stores the highest fence it has seen
    *   can reject a write from a replica that lost the lease (see the runner guide)
+   * @param sink - where progress and log lines go, or `null` (kept on this context only)
    */
   constructor(
     readonly trigger: number,
@@ -32,7 +54,48 @@ export class RunContext {
     readonly startedAtMs: number,
     readonly runId: string | null = null,
     readonly fence: number | null = null,
-  ) {}
+    sink: RunSink | null = null,
+  ) {
+    this.#sink = sink;
+  }
+
+  readonly #sink: RunSink | null;
+  #progress: RunProgress | null = null;
+  #logger: JobLogger | null = null;
+
+  /**
+   * Reports how far along the run is: `fraction` from 0 to 1 and an optional short `message`
+   * (kept to 200 characters, control characters shown escaped). Cheap and synchronous: under
+   * a runner the latest value is written to the store at most once a second, and streamed as
+   * `run:progress`; the last one is written before the run's end.
+   *
+   * @throws RangeError naming the value when `fraction` is not a finite number from 0 to 1
+   * @throws TypeError when `message` is neither a string nor omitted
+   */
+  progress(fraction: number, message?: string): void {
+    checkProgressFraction(fraction, 'run.progress() fraction');
+    const text = message ?? null;
+    checkProgressMessage(text, 'run.progress() message');
+    const progress: RunProgress = { fraction, message: storedProgressMessage(text), updatedAt: this.#sink?.clock.now() ?? Date.now() };
+    this.#progress = progress;
+    this.#sink?.reportProgress(this.runId, progress);
+  }
+
+  /** The progress last reported with {@link RunContext.progress}, or `null`. */
+  get currentProgress(): RunProgress | null {
+    return this.#progress;
+  }
+
+  /**
+   * The job's logger for this run: entries go to the job's logger, and, under a runner, their
+   * lines (time, level, message) are kept as the run's log (at most 200 lines and 64 KiB).
+   */
+  get logger(): JobLogger {
+    const sink = this.#sink;
+    this.#logger ??=
+      sink === null ? getDefaultLogger() : new RunLogger(sink.logger, (line) => sink.reportLine(this.runId, line), () => sink.clock.now());
+    return this.#logger;
+  }
 
   /** The instant the execution was due, or `null` for start and manual triggers. */
   get scheduledAt(): Date | null {

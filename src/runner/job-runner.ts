@@ -144,6 +144,7 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       this.recentRuns.record(event.run);
     });
     this.on('tick:unexecuted', (event) => this.metrics.onTicksUnexecuted(event));
+    this.on('run:progress', ({ job, runId, progress }) => this.recentRuns.recordProgress(job, runId, progress));
   }
 
   /** The jobs, in the order they were added. */

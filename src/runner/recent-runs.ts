@@ -4,7 +4,7 @@
  * building a view never waits for the store; filled from the store at start, and per job on
  * first need.
  */
-import type { JobStore, RunRecord } from '../store/job-store.js';
+import type { JobStore, RunProgress, RunRecord } from '../store/job-store.js';
 
 /** The window of {@link RecentRuns.failures24h}. */
 export const FAILURE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -42,6 +42,12 @@ export class RecentRuns {
   record(run: RunRecord): void {
     this.#lastRun.set(run.job, run);
     if (isFailure(run)) this.#failureTimes(run.job).push(run.endedAt ?? Date.now());
+  }
+
+  /** Records the progress a running run reported (when it is the job's latest execution). */
+  recordProgress(job: string, runId: string, progress: RunProgress): void {
+    const run = this.#lastRun.get(job);
+    if (run != null && run.id === runId && run.status === 'running') this.#lastRun.set(job, { ...run, progress });
   }
 
   /** The job's latest execution as known now (`null` if none, or not looked up yet). */

@@ -5,7 +5,7 @@
 import type { ExecutionOutcome, UnexecutedTicks } from '../job/job-host.js';
 import type { JobState } from '../job/job-state.js';
 import type { RunContext } from '../job/run-context.js';
-import type { RunRecord } from '../store/job-store.js';
+import type { RunProgress, RunRecord } from '../store/job-store.js';
 
 /** `runner:start`: every job was started. */
 export interface RunnerStartEvent {
@@ -47,6 +47,24 @@ export interface RunStartEvent {
   readonly context: RunContext;
 }
 
+/** `run:progress`: an executing run reported progress (at most once a second per run, before the store write). */
+export interface RunProgressEvent {
+  readonly job: string;
+  /** The run's id. */
+  readonly runId: string;
+  /** The latest progress it reported. */
+  readonly progress: RunProgress;
+}
+
+/** `run:log`: an executing run logged lines with `run.logger` (batched, as `run:progress`). */
+export interface RunLogEvent {
+  readonly job: string;
+  /** The run's id. */
+  readonly runId: string;
+  /** The new lines, oldest first, as the store keeps them (one line each, control characters escaped). */
+  readonly lines: readonly string[];
+}
+
 /** `run:end`: an execution ended (reported before the store write completes). */
 export interface RunEndEvent {
   readonly job: string;
@@ -70,6 +88,8 @@ export interface RunnerEventMap {
   'job:error': JobErrorEvent;
   'run:start': RunStartEvent;
   'run:end': RunEndEvent;
+  'run:progress': RunProgressEvent;
+  'run:log': RunLogEvent;
   'tick:unexecuted': TickUnexecutedEvent;
 }
 

@@ -34,7 +34,7 @@ import type {
   UnexecutedTicks,
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
-import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, RunFinish, RunRecord } from '../store/job-store.js';
+import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, RunFinish, RunProgress, RunRecord } from '../store/job-store.js';
 import { runErrorText } from '../store/run-error-text.js';
 import { CancellableWaits } from '../time/cancellable-waits.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
@@ -46,8 +46,8 @@ import { LeaseUpkeep } from './lease-upkeep.js';
 import { LeaseWaitNotice } from './lease-wait-notice.js';
 import { PruneSchedule } from './prune-schedule.js';
 import type { RunnerEventMap } from './runner-events.js';
+import { RunReportWriter } from './run-report-writer.js';
 import type { TypedEmitter } from './typed-emitter.js';
-
 
 /** Default of {@link StoreHostOptions.pruneEvery}. */
 export const DEFAULT_PRUNE_EVERY = 50;
@@ -124,6 +124,7 @@ export class StoreHost implements JobHost {
   readonly #finishes: CallBatcher<RunFinish, boolean>;
   readonly #releases: LeaseReleases;
   readonly #leaseWait: LeaseWaitNotice;
+  readonly #reports: RunReportWriter;
   #closed = false;
   /** Numbers the claims this host sends, for their keys. */
   #claimSequence = 0;
@@ -150,6 +151,7 @@ export class StoreHost implements JobHost {
       hold: (slot, fence, sentAt) => this.#holdLease(slot, fence, sentAt),
     });
     this.#prunes = new PruneSchedule({ store: options.store, retention: options.retention, logger: options.logger, track: (work) => void this.#track(work) });
+    this.#reports = new RunReportWriter(options.store, options.events, options.logger);
     const store = options.store;
     // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
     const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
@@ -243,6 +245,10 @@ export class StoreHost implements JobHost {
     return this.#finishRun(slot, grant, outcome);
   }
 
+  /** {@inheritDoc JobHost.reportProgress} */
+  reportProgress(job: HostedJob, runId: string, progress: RunProgress): void { this.#reports.progress(job.name, runId, progress); }
+  /** {@inheritDoc JobHost.reportLine} */
+  reportLine(job: HostedJob, runId: string, line: string): void { this.#reports.line(job.name, runId, line); }
   /** {@inheritDoc JobHost.recordUnexecuted} */
   async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     if (ticks.ticks.length === 0) return 0;
@@ -316,6 +322,7 @@ export class StoreHost implements JobHost {
     this.#prunes.close();
     for (const slot of this.#held) sharedTimerQueue.cancel(slot.deadline);
     this.#retryWaits.endAll();
+    this.#reports.close();
   }
 
   async #yieldWhenBusy(): Promise<void> {
@@ -335,6 +342,7 @@ export class StoreHost implements JobHost {
     this.#events.emit('run:end', { job: slot.name, run: record, outcome });
     const leaseLost = run.leaseLost;
     return this.#chain(slot, async () => {
+      await this.#reports.end(record.id, this.pollMs);
       await this.#persistFinish(slot, record.id, { status: outcome.status, endedAt: outcome.endedAt, error });
       this.#countWrite(slot);
       if (leaseLost) this.#dropLease(slot);

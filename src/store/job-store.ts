@@ -60,6 +60,8 @@ export interface RunRecord {
   readonly trigger: number | null;
   /** Identifier of the process (replica) that ran it, or `null`. */
   readonly owner: string | null;
+  /** What the run last reported with {@link JobStore.reportRun}; omitted when it never did. */
+  readonly progress?: RunProgress;
 }
 
 /** The persisted state of one job. */
@@ -215,6 +217,41 @@ export interface RunQuery {
   readonly limit?: number;
 }
 
+// ---- Run progress and run log ------------------------------------------------------------
+
+/** What a run last reported of its progress (see {@link JobStore.reportRun}). */
+export interface RunProgress {
+  /** How far along it is, from 0 to 1. */
+  readonly fraction: number;
+  /** A short word on what it is doing (at most 200 characters), or `null`. */
+  readonly message: string | null;
+  /** When it was reported (the caller's clock, epoch ms). */
+  readonly updatedAt: number;
+}
+
+/** One write of a running run's progress and new log lines ({@link JobStore.reportRun}). */
+export interface RunReport {
+  /** The running run. */
+  readonly runId: string;
+  /** Its latest progress, or `null` to leave the stored one as it is. */
+  readonly progress: RunProgress | null;
+  /** Log lines written since the previous report, oldest first (may be empty). */
+  readonly lines: readonly string[];
+  /**
+   * Lines written after `lines` that the writer already left out because the log cannot keep
+   * them (it saw more than 200 lines); counted as cut. Default 0.
+   */
+  readonly dropped?: number;
+}
+
+/** A run's stored log ({@link JobStore.readRunLog}). */
+export interface RunLog {
+  /** The kept lines, oldest first: at most 200 lines and 64 KiB of UTF-8 in all. */
+  readonly lines: readonly string[];
+  /** How many lines were written past those bounds and not kept. */
+  readonly cut: number;
+}
+
 /**
  * The one storage contract. Implementations: `MemoryStore`, `SqliteStore`, `PostgresStore`.
  * Every method may reject when the backing database is unreachable; callers (the runner)
@@ -323,6 +360,15 @@ export interface JobStore {
   readonly controls: JobControls;
   /** The replicas (runner processes) that heartbeat into this store: see {@link ReplicaRegistry}. */
   readonly replicas: ReplicaRegistry;
+  /**
+   * Record a running run's progress and append lines to its log, only while it is `running`
+   * (returns `false`, recording nothing, otherwise). Lines past the log's bounds (200 lines,
+   * 64 KiB) are counted, not kept; each line is kept to 1,000 characters with control
+   * characters shown escaped. One writer per run (the process that claimed it).
+   */
+  reportRun(report: RunReport): Promise<boolean>;
+  /** A run's log (empty when it wrote none), or `null` when there is no such run. Deleted with the run by {@link JobStore.prune}. */
+  readRunLog(runId: string): Promise<RunLog | null>;
 }
 
 // ---- Cluster controls: pause/resume and queued manual triggers (issue 15) -------------------

@@ -17,10 +17,14 @@ import type {
   RunFinish,
   RunOutcome,
   RunQuery,
+  RunLog,
   RunRecord,
+  RunReport,
   SkipRequest,
   UnexecutedTickStatus,
 } from './job-store.js';
+import { MemoryRunLogs } from './memory-run-logs.js';
+import { checkRunReport, storedProgress } from './run-report-rules.js';
 import {
   checkClaimRequest,
   checkClaimRequests,
@@ -74,6 +78,7 @@ export class MemoryStore implements JobStore {
   readonly #runs = new Map<number, MutableRun>();
   /** Each job's run ids, so that claims, finishes and prunes touch only that job's runs. */
   readonly #indexes = new Map<string, JobRunIndex>();
+  readonly #logs = new MemoryRunLogs();
   #nextId = 1;
   /** No run with a smaller id exists (ids are never reused, so it only grows). */
   #lowestId = 1;
@@ -331,7 +336,27 @@ export class MemoryStore implements JobStore {
   #prune(job: string, keep: number): number {
     const doomed = this.#indexes.get(job)?.prune(keep) ?? [];
     for (const id of doomed) this.#runs.delete(id);
+    this.#logs.delete(doomed);
     return doomed.length;
+  }
+
+  /** {@inheritDoc JobStore.reportRun} */
+  async reportRun(report: RunReport): Promise<boolean> {
+    this.#check();
+    const id = checkRunReport(report);
+    const run = this.#runs.get(id);
+    if (run === undefined || run.status !== 'running') return false;
+    const progress = storedProgress(report.progress);
+    if (progress !== null) run.progress = progress;
+    this.#logs.append(id, report.lines, report.dropped);
+    return true;
+  }
+
+  /** {@inheritDoc JobStore.readRunLog} */
+  async readRunLog(runId: string): Promise<RunLog | null> {
+    this.#check();
+    const id = parseRunId('runId', runId);
+    return this.#runs.has(id) ? this.#logs.read(id) : null;
   }
 
   #check(): void {

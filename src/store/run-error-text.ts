@@ -15,7 +15,7 @@ export function runErrorText(error: Error): string {
 }
 
 /** A UTF-16 surrogate without its partner: not encodable as UTF-8. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * The error text a store keeps for `error`: at most {@link MAX_RUN_ERROR_LENGTH} characters

@@ -40,6 +40,7 @@ import { describeBatchUpkeepCases } from './batch-upkeep-conformance.js';
 import { describeControlConformance } from './control-conformance.js';
 import { ManualClock } from './fixtures/manual-clock.js';
 import { describeReplicaConformance } from './replica-conformance.js';
+import { describeRunReportCases } from './run-report-conformance.js';
 
 /** What a conformance factory returns for one test. */
 export interface StoreFixture {
@@ -931,5 +932,6 @@ export function describeStoreConformance(
     });
 
     describeControlConformance({ store: () => store, openPeer, elapse: (ms) => time.elapse(ms), unit: () => time.unit, now: () => time.clock.now() });
+    describeRunReportCases(() => ({ store, now: () => time.clock.now() }));
   });
 }

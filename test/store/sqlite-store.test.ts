@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, StoreSchemaError } from '../../src/errors/store-errors.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations.js';
+
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { describeStoreConformance } from './conformance.js';
 

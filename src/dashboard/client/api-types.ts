@@ -6,4 +6,6 @@ export type { ActionResponse, JobsResponse, RunsResponse } from '../../http/api-
 export type { JobDetailView, JobView, RunView } from '../../http/views.js';
 export type { ReplicasResponse, ReplicaView } from '../../http/replicas-route.js';
 export type { HeartbeatEvent } from '../../http/event-stream.js';
-export type { RunStatus } from '../../store/job-store.js';
+export type { RunProgress, RunStatus } from '../../store/job-store.js';
+export type { RunLogResponse } from '../../http/run-log-route.js';
+export type { RunLogEvent, RunProgressEvent } from '../../runner/runner-events.js';

@@ -5,6 +5,7 @@
 import type { JobView, RunView } from './api-types.js';
 import { el, timeEl } from './dom.js';
 import { errorSummary, formatAgo, formatClock, formatCountdown, formatDuration } from './format.js';
+import { progressBar } from './progress-bar.js';
 import { statusClass } from './timeline.js';
 
 /** A job's state as a badge (`paused` when paused). */
@@ -62,6 +63,8 @@ export function lastRunContent(run: RunView | null, now: number): Node[] {
   if (facts.length > 0) parts.push(el('span', { class: 'facts' }, facts.join(' · ')));
   if (run.startedAt !== null) parts.push(el('span', { class: 'ago', 'data-since': run.startedAt }, formatAgo(run.startedAt, now)));
   if (run.error !== null && run.error !== '') parts.push(el('span', { class: 'error-line', title: errorSummary(run.error) }, errorSummary(run.error)));
+  const progress = progressBar(run, run.job);
+  if (progress !== null) parts.push(progress);
   return parts;
 }
 

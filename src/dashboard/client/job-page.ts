@@ -5,11 +5,13 @@
  */
 import { RUN_AGAIN_STATUSES, actionButtons, runAgainButton, type ActionButtons } from './actions.js';
 import { ApiError, getJson, jobPath } from './api.js';
-import type { JobDetailView, JobView, RunView, RunsResponse } from './api-types.js';
+import type { JobDetailView, JobView, RunLogEvent, RunProgressEvent, RunView, RunsResponse } from './api-types.js';
 import { lastRunContent, nextRunContent, stateContent, statusBadge, zoneText } from './cells.js';
 import { el, replaceChildren, svgToDom, timeEl } from './dom.js';
 import { renderDurationChart } from './duration-chart.js';
 import { errorSummary, formatDateTime, formatDuration, formatValue } from './format.js';
+import { progressBar } from './progress-bar.js';
+import { loadRunLog, runLogDisclosure } from './run-log-view.js';
 import type { DashboardState } from './state.js';
 
 /** Runs per page of the history table. */
@@ -66,7 +68,7 @@ export class JobPage {
             'table',
             { class: 'history' },
             el('caption', { class: 'visually-hidden' }, `Runs of ${name}, newest first`),
-            el('thead', {}, el('tr', {}, th('Run'), th('Status'), th('Started'), th('Duration'), th('Late'), th('Tick'), th('Trigger'), th('Error'))),
+            el('thead', {}, el('tr', {}, th('Run'), th('Status'), th('Started'), th('Duration'), th('Late'), th('Tick'), th('Trigger'), th('Error'), th('Log'))),
             this.#history,
           ),
         ),
@@ -142,6 +144,20 @@ export class JobPage {
     }, 250);
   }
 
+  /** Shows a running run's new progress. */
+  onProgress(event: RunProgressEvent): void {
+    const run = this.#runs.get(event.runId);
+    if (run === undefined || run.status !== 'running') return;
+    this.#runs.set(run.id, { ...run, progress: event.progress });
+    this.#renderHistory();
+  }
+
+  /** Reads an open log of a running run again when it logged more. */
+  onLog(event: RunLogEvent): void {
+    const details = this.#rows.get(event.runId)?.querySelector<HTMLDetailsElement>('details.run-log');
+    if (details?.open === true) void loadRunLog(details);
+  }
+
   /** Reloads the newest runs (after a reconnect or on a poll). */
   async refreshRuns(): Promise<void> {
     const { runs } = await getJson<RunsResponse>(`${jobPath(this.name)}/runs?limit=${HISTORY_PAGE}`);
@@ -162,17 +178,18 @@ export class JobPage {
   #renderHistory(): void {
     const runs = [...this.#runs.values()].sort((a, b) => Number(b.id) - Number(a.id));
     if (runs.length === 0) {
-      replaceChildren(this.#history, el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No runs yet.')));
+      replaceChildren(this.#history, el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No runs yet.')));
       return;
     }
     this.#history.querySelector('tr:not([data-run-id])')?.remove();
     let previous: HTMLTableRowElement | null = null;
     for (const run of runs) {
-      const key = `${run.status}|${run.endedAt ?? ''}`;
+      const key = `${run.status}|${run.endedAt ?? ''}|${run.progress?.updatedAt ?? ''}`;
       let row = this.#rows.get(run.id);
       if (row === undefined || row.dataset.key !== key) {
         const fresh = historyRow(run, this.#state.actionsEnabled && RUN_AGAIN_STATUSES.has(run.status) ? runAgainButton(this.#state, this.name, run.id) : null);
         fresh.dataset.key = key;
+        keepOpenLog(row, fresh, run.status !== 'running');
         row?.replaceWith(fresh);
         row = fresh;
         this.#rows.set(run.id, row);
@@ -222,10 +239,20 @@ function historyRow(run: RunView, runAgain: HTMLButtonElement | null): HTMLTable
     el('td', { 'data-label': 'Run', class: 'num' }, `#${run.id}`),
     el('td', { 'data-label': 'Status' }, statusBadge(run.status), runAgain === null ? null : ' ', runAgain),
     el('td', { 'data-label': 'Started' }, run.startedAt === null ? el('span', { class: 'muted' }, 'not run') : timeEl(run.startedAt, formatDateTime(run.startedAt))),
-    el('td', { 'data-label': 'Duration', class: 'num' }, run.durationMs === null ? (run.status === 'running' ? 'running' : '—') : formatDuration(run.durationMs)),
+    el('td', { 'data-label': 'Duration', class: 'num' }, run.durationMs === null ? (run.status === 'running' ? (progressBar(run, `run #${run.id}`) ?? 'running') : '—') : formatDuration(run.durationMs)),
     el('td', { 'data-label': 'Late', class: 'num' }, run.latenessMs === null ? '—' : formatDuration(run.latenessMs)),
     el('td', { 'data-label': 'Tick' }, run.tickAt === null ? el('span', { class: 'muted' }, '—') : timeEl(run.tickAt, formatDateTime(run.tickAt))),
     el('td', { 'data-label': 'Trigger', class: 'num' }, run.trigger === null ? '—' : String(run.trigger)),
     el('td', { 'data-label': 'Error' }, error),
+    el('td', { 'data-label': 'Log' }, run.startedAt === null ? el('span', { class: 'muted' }, '—') : runLogDisclosure(run.id)),
   );
+}
+
+/** Moves an open log from a run's old row to its rebuilt one (read again when the run `ended`). */
+function keepOpenLog(old: HTMLTableRowElement | undefined, fresh: HTMLTableRowElement, ended: boolean): void {
+  const open = old?.querySelector<HTMLDetailsElement>('details.run-log[open]');
+  const slot = fresh.querySelector('details.run-log');
+  if (open == null || slot === null) return;
+  slot.replaceWith(open);
+  if (ended) void loadRunLog(open);
 }

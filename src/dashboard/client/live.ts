@@ -3,7 +3,7 @@
  * fallback while the event stream is unavailable. A stream that goes silent for a few
  * heartbeat intervals is treated as lost (see `silence-watchdog.ts`) and reopened.
  */
-import type { HeartbeatEvent, JobView, RunView } from './api-types.js';
+import type { HeartbeatEvent, JobView, RunLogEvent, RunProgressEvent, RunView } from './api-types.js';
 import { SilenceWatchdog } from './silence-watchdog.js';
 
 /** How the page is being kept up to date. */
@@ -15,6 +15,10 @@ export interface LiveHandlers {
   onRun(run: RunView): void;
   /** A job changed. */
   onJob(job: JobView): void;
+  /** A running run reported progress. */
+  onProgress(event: RunProgressEvent): void;
+  /** A running run logged lines. */
+  onLog(event: RunLogEvent): void;
   /** Reload everything (after a reconnect, and on each poll). */
   resync(): Promise<void>;
   /** The connection status changed. */
@@ -84,6 +88,14 @@ export function connectLive(handlers: LiveHandlers, options: LiveOptions = {}): 
     events.addEventListener('job', (event) => {
       watchdog.feed();
       handlers.onJob(JSON.parse((event as MessageEvent<string>).data) as JobView);
+    });
+    events.addEventListener('run:progress', (event) => {
+      watchdog.feed();
+      handlers.onProgress(JSON.parse((event as MessageEvent<string>).data) as RunProgressEvent);
+    });
+    events.addEventListener('run:log', (event) => {
+      watchdog.feed();
+      handlers.onLog(JSON.parse((event as MessageEvent<string>).data) as RunLogEvent);
     });
     events.addEventListener('error', () => {
       watchdog.stop();

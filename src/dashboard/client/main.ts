@@ -124,6 +124,11 @@ async function start(): Promise<void> {
       jobPage?.onRun(run);
     },
     onJob: (job) => state.upsertJob(job),
+    onProgress: (event) => {
+      state.applyProgress(event);
+      jobPage?.onProgress(event);
+    },
+    onLog: (event) => jobPage?.onLog(event),
     resync,
     onStatus: (status) => {
       // Live until now, the data is current as of now; it is current again once the resync

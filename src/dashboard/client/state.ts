@@ -4,7 +4,7 @@
  * are merged in.
  */
 import { getJson, jobPath } from './api.js';
-import type { JobView, JobsResponse, RunView, RunsResponse } from './api-types.js';
+import type { JobView, JobsResponse, RunProgressEvent, RunView, RunsResponse } from './api-types.js';
 
 /** Most runs one API page holds (the server's `MAX_RUNS_PER_PAGE`). */
 export const PAGE_LIMIT = 1_000;
@@ -145,6 +145,18 @@ export class DashboardState {
       if (notify) this.#emit({ kind: 'job', name: run.job });
     }
     if (notify) this.#emit({ kind: 'runs', job: run.job });
+  }
+
+  /** Merges a running run's progress (a `run:progress` event) into its run and its job's last run. */
+  applyProgress(event: RunProgressEvent): void {
+    const patched = (run: RunView | null | undefined): RunView | null => (run?.id === event.runId && run.status === 'running' ? { ...run, progress: event.progress } : null);
+    const run = patched(this.runs.get(event.runId));
+    if (run !== null) this.runs.set(run.id, run);
+    const job = this.jobs.get(event.job);
+    const lastRun = patched(job?.lastRun);
+    if (job === undefined || lastRun === null) return;
+    this.jobs.set(job.name, { ...job, lastRun });
+    this.#emit({ kind: 'job', name: job.name });
   }
 
   /** Drops runs that left the timeline window. */

@@ -15,6 +15,7 @@ import type { ExecutionGrant, ExecutionOutcome, UnexecutedTicks } from '../job-h
 import { RunContext, type TriggerReason } from '../run-context.js';
 import { admitGrant, claim, countRecorded, reportRunEnd } from './claim-protocol.js';
 import type { JobWorker } from './job-worker.js';
+import { runSinkOf } from './worker-run-sink.js';
 
 const SECOND = 1000;
 
@@ -130,7 +131,7 @@ async function run(worker: JobWorker, reason: TriggerReason, scheduledAt: number
 
 /** Records the start of an execution and enters the `executing` phase. */
 export function beginRun(worker: JobWorker, reason: TriggerReason, scheduledAt: number | null, grant: ExecutionGrant | null = null): RunContext {
-  const context = new RunContext(worker.triggerCount, reason, scheduledAt, worker.clock.now(), grant?.runId ?? null, grant?.fence ?? null);
+  const context = new RunContext(worker.triggerCount, reason, scheduledAt, worker.clock.now(), grant?.runId ?? null, grant?.fence ?? null, runSinkOf(worker));
   const activity = worker.recordActivity();
   activity.lastRunStart = context.startedAtMs;
   activity.lastRunEnd = Number.NaN;

@@ -129,6 +129,25 @@ CREATE TABLE __SCHEMA__.replicas (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'run progress and run logs',
+    sql: `
+-- What a running run last reported (JobStore.reportRun).
+ALTER TABLE __SCHEMA__.runs ADD COLUMN progress_fraction double precision,
+                            ADD COLUMN progress_message  text,
+                            ADD COLUMN progress_at       bigint;
+
+-- A run's log: its kept lines (each followed by a newline), deleted with the run.
+CREATE TABLE __SCHEMA__.run_logs (
+  run_id bigint  PRIMARY KEY REFERENCES __SCHEMA__.runs (id) ON DELETE CASCADE,
+  text   text    NOT NULL,
+  lines  integer NOT NULL,
+  bytes  integer NOT NULL,
+  cut    integer NOT NULL
+);
+`,
+  },
 ];
 
 /** The newest migration this code knows. */

@@ -34,6 +34,7 @@ import { migrate } from './migrate.js';
 import { PostgresReplicas } from './postgres-replicas.js';
 import { bindSchema } from './migrations.js';
 import { PostgresControls } from './postgres-controls.js';
+import { PostgresRunReports } from './run-reports.js';
 import { toRunClaim, toRunRecord, toStateRecord, type BatchClaimRow, type ClaimRow, type RunRow, type StateRow } from './rows.js';
 import { DEFAULT_SCHEMA, quoteSchemaName } from './schema-name.js';
 import { assertSupportedServerVersion } from './server-version.js';
@@ -88,6 +89,11 @@ export class PostgresStore implements JobStore {
   readonly controls = new PostgresControls((operation, sql, params, resend) => this.#query(operation, sql, params, resend), (sql) => bindSchema(sql, this.#quotedSchema));
   /** {@inheritDoc JobStore.replicas} */
   readonly replicas = new PostgresReplicas((operation, sql, params) => this.#query(operation, bindSchema(sql, this.#quotedSchema), params, () => params));
+  readonly #reports = new PostgresRunReports((operation, sql, params, resend) => this.#query(operation, bindSchema(sql, this.#quotedSchema), params, resend));
+  /** {@inheritDoc JobStore.reportRun} */
+  readonly reportRun: JobStore['reportRun'] = (report) => this.#reports.report(report);
+  /** {@inheritDoc JobStore.readRunLog} */
+  readonly readRunLog: JobStore['readRunLog'] = (runId) => this.#reports.read(runId);
 
   /**
    * @param options - connection string, schema, pool size, clock (see {@link PostgresStoreOptions})

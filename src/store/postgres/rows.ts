@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { JobStateRecord, RunClaim, RunRecord, RunStatus } from '../job-store.js';
+import type { JobStateRecord, RunClaim, RunProgress, RunRecord, RunStatus } from '../job-store.js';
+import { progressOfColumns } from '../run-report-rules.js';
 
 /** A row of `LOAD_STATE_SQL` / `LIST_STATES_SQL`. */
 export interface StateRow {
@@ -40,6 +41,12 @@ export interface RunRow {
   trigger_number: string | null;
   /** Owner or null. */
   owner: string | null;
+  /** Reported progress, from 0 to 1, or null (absent from statements that do not read it). */
+  progress_fraction?: number | null;
+  /** Progress message or null. */
+  progress_message?: string | null;
+  /** When the progress was reported (bigint as text) or null. */
+  progress_at?: string | null;
 }
 
 /** A row of `CLAIM_RUN_SQL`. */
@@ -101,5 +108,10 @@ export function toRunRecord(row: RunRow): RunRecord {
     error: row.error,
     trigger: toNumberOrNull(row.trigger_number),
     owner: row.owner,
+    ...withProgress(progressOfColumns(row.progress_fraction, row.progress_message, toNumberOrNull(row.progress_at ?? null))),
   };
+}
+
+function withProgress(progress: RunProgress | undefined): { progress?: RunProgress } {
+  return progress === undefined ? {} : { progress };
 }

@@ -407,7 +407,8 @@ UPDATE __SCHEMA__.runs AS r
  */
 export const LIST_RUNS_SQL = `
 SELECT id::text AS id, job, tick_at::text AS tick_at, started_at::text AS started_at,
-       ended_at::text AS ended_at, status, error, trigger_number::text AS trigger_number, owner
+       ended_at::text AS ended_at, status, error, trigger_number::text AS trigger_number, owner,
+       progress_fraction, progress_message, progress_at::text AS progress_at
   FROM __SCHEMA__.runs AS r
  WHERE ($1::text IS NULL OR r.job = $1::text)
    AND ($2::bigint IS NULL OR COALESCE(r.started_at, r.tick_at) >= $2::bigint)

@@ -87,4 +87,22 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'run progress and run logs',
+    sql: `
+      ALTER TABLE eleanor_runs ADD COLUMN progress_fraction REAL;
+      ALTER TABLE eleanor_runs ADD COLUMN progress_message TEXT;
+      ALTER TABLE eleanor_runs ADD COLUMN progress_at INTEGER;
+
+      -- A run's log: its kept lines (each followed by a newline), deleted with the run.
+      CREATE TABLE eleanor_run_logs (
+        run_id INTEGER PRIMARY KEY NOT NULL REFERENCES eleanor_runs (id) ON DELETE CASCADE,
+        text   TEXT NOT NULL,
+        lines  INTEGER NOT NULL,
+        bytes  INTEGER NOT NULL,
+        cut    INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -16,7 +16,9 @@ import type {
   RunFinish,
   RunOutcome,
   RunQuery,
+  RunLog,
   RunRecord,
+  RunReport,
   RunStatus,
   SkipRequest,
   UnexecutedTickStatus,
@@ -40,9 +42,11 @@ import {
   parseRunId,
   type CheckedRunQuery,
 } from '../store-arguments.js';
+import { checkRunReport, progressOfColumns } from '../run-report-rules.js';
 import { migrate } from './migrate.js';
 import { IN_MEMORY_PATH, openSqliteDatabase } from './open-database.js';
 import { SqliteControls } from './sqlite-controls.js';
+import { SqliteRunReports } from './run-reports.js';
 import { sqliteFailure } from './sqlite-failure.js';
 import { SqliteReplicas } from './sqlite-replicas.js';
 import { prepareStatements, type RunRow, type SqliteStatements, type StateRow } from './statements.js';
@@ -68,9 +72,11 @@ const INTERRUPTED_ERROR = 'Interrupted: the process running it stopped, or lost 
 interface Connection {
   readonly db: Database.Database;
   readonly sql: SqliteStatements;
+  readonly reports: SqliteRunReports;
 }
 
 function toRecord(row: RunRow): RunRecord {
+  const progress = progressOfColumns(row.progress_fraction, row.progress_message, row.progress_at);
   return {
     id: String(row.id),
     job: row.job,
@@ -81,6 +87,7 @@ function toRecord(row: RunRow): RunRecord {
     error: row.error,
     trigger: row.trigger,
     owner: row.owner,
+    ...(progress === undefined ? {} : { progress }),
   };
 }
 
@@ -156,7 +163,7 @@ export class SqliteStore implements JobStore {
     const db = openSqliteDatabase(this.path, this.#busyTimeoutMs);
     try {
       migrate(db, this.#clock.now());
-      this.#connection = { db, sql: prepareStatements(db) };
+      this.#connection = { db, sql: prepareStatements(db), reports: new SqliteRunReports(db) };
     } catch (error) {
       db.close();
       throw sqliteFailure(this.path, error);
@@ -346,6 +353,18 @@ export class SqliteStore implements JobStore {
     checkPruneJobs(jobs, keep);
     if (jobs.length === 0) return 0;
     return this.#immediate((sql) => jobs.reduce((deleted, job) => deleted + pruneJob(sql, job, keep), 0));
+  }
+
+  /** {@inheritDoc JobStore.reportRun} */
+  async reportRun(report: RunReport): Promise<boolean> {
+    const id = checkRunReport(report);
+    return this.#use(({ db, reports }) => db.transaction(() => reports.report(id, report)).immediate());
+  }
+
+  /** {@inheritDoc JobStore.readRunLog} */
+  async readRunLog(runId: string): Promise<RunLog | null> {
+    const id = parseRunId('runId', runId);
+    return this.#use(({ reports }) => reports.read(id));
   }
 
   /** Runs `work` on the open connection, turning SQLite failures into `StoreError`s. */

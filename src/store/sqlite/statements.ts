@@ -21,6 +21,9 @@ export interface RunRow {
   readonly error: string | null;
   readonly trigger: number | null;
   readonly owner: string | null;
+  readonly progress_fraction: number | null;
+  readonly progress_message: string | null;
+  readonly progress_at: number | null;
 }
 
 /** Every statement of the SQLite store, prepared once per connection. */
