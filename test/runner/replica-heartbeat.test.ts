@@ -116,4 +116,21 @@ describe('JobRunner replicas', () => {
     await stopping;
     expect((await store.replicas.list())[0]).toMatchObject({ stoppedAt: REFERENCE + 5 * SECOND, stale: false });
   });
+
+  it('stops within its timeout while the store never answers a heartbeat, the row left to go stale', async () => {
+    const store = new MemoryStore();
+    const logger = new CaptureLogger();
+    store.replicas.heartbeat = () => new Promise<never>(() => undefined);
+    const runner = new JobRunner({ store, pollInterval: 1, logger });
+    await runner.start();
+    let stopped = false;
+    const stopping = runner.stop({ timeout: 2 }).then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(2 * SECOND - 1);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(logger.events('replica-stop-timeout')).toHaveLength(1);
+  });
 });
