@@ -14,6 +14,7 @@ import { controlCommand } from './commands/control.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { nextCommand } from './commands/next.js';
+import { replicasCommand } from './commands/replicas.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { instantOption, integerOption, secondsOption, zoneOption } from './option-parsers.js';
@@ -109,6 +110,14 @@ function buildProgram(): Command {
     .action(async (job: string, options: { count: number; store?: string; full?: boolean; tz?: string; json?: boolean }) =>
       print(await historyCommand(job, { ...options, store: storeSetting(options.store) })),
     );
+
+  program
+    .command('replicas')
+    .description('print the runner processes that heartbeat into the store, with the leases each holds')
+    .addOption(storeOption())
+    .option('--tz <zone>', "show times in this IANA zone (default: this machine's)", zoneOption('--tz'))
+    .addOption(jsonOption())
+    .action(async (options: { store?: string; tz?: string; json?: boolean }) => print(await replicasCommand({ ...options, store: storeSetting(options.store) })));
 
   return program;
 }

@@ -38,7 +38,7 @@ export interface RequestHandlerOptions {
   readonly routes?: readonly HttpRoute[];
   /** Logger for request failures. Default: the shared default logger. */
   readonly logger?: JobLogger;
-  /** Milliseconds between heartbeat comments on `/api/events`. Default 15,000. */
+  /** Milliseconds between heartbeat events on `/api/events` (see `HeartbeatEvent`). Default 15,000. */
   readonly heartbeatMs?: number;
   /** Most clients of `/api/events` at once; more are answered 503. Default 100. */
   readonly maxEventClients?: number;

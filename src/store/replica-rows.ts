@@ -28,9 +28,12 @@ function checkBoundedText(field: string, value: unknown): asserts value is strin
   }
 }
 
-function checkPositiveInteger(field: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${field} must be a positive integer, got ${typeof value === 'string' ? quoteText(value) : String(value)}`);
+/** Largest pid a heartbeat may carry (a 32-bit signed integer, as every store keeps it). */
+const MAX_PID = 2 ** 31 - 1;
+
+function checkPositiveInteger(field: string, value: unknown, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > max) {
+    throw new RangeError(`${field} must be a positive integer up to ${max}, got ${typeof value === 'string' ? quoteText(value) : String(value)}`);
   }
 }
 
@@ -40,7 +43,7 @@ export function checkReplicaBeat(beat: ReplicaBeat): void {
   checkName('owner', beat.owner);
   checkBoundedText('host', beat.host);
   checkBoundedText('version', beat.version);
-  checkPositiveInteger('pid', beat.pid);
+  checkPositiveInteger('pid', beat.pid, MAX_PID);
   checkTime('startedAt', beat.startedAt);
   checkPositiveInteger('heartbeatMs', beat.heartbeatMs);
 }

@@ -39,6 +39,25 @@ function heartbeatOn(replicas: ReplicaRegistry, logger = new CaptureLogger()): R
   return new ReplicaHeartbeat({ store, owner: 'me', intervalMs: 2 * SECOND, logger });
 }
 
+/** A heartbeat started at REFERENCE on a store whose heartbeats do as `mode` says. */
+function startedIn(mode: ScriptedReplicas['mode']): { replicas: ScriptedReplicas; logger: CaptureLogger; heartbeat: ReplicaHeartbeat } {
+  const replicas = new ScriptedReplicas();
+  const logger = new CaptureLogger();
+  const heartbeat = heartbeatOn(replicas, logger);
+  replicas.mode = mode;
+  heartbeat.start(REFERENCE);
+  return { replicas, logger, heartbeat };
+}
+
+/** Whether `promise` has settled yet, asked after fake time moved. */
+function settled(promise: Promise<unknown>): () => boolean {
+  let done = false;
+  void promise.finally(() => {
+    done = true;
+  });
+  return () => done;
+}
+
 describe('ReplicaHeartbeat', () => {
   it('beats at start and every interval, pruning on the first beat and every PRUNE_EVERY_BEATS, then marks the row stopped', async () => {
     const replicas = new ScriptedReplicas();
@@ -59,11 +78,7 @@ describe('ReplicaHeartbeat', () => {
   });
 
   it('logs a failing store once until a beat succeeds again, and never throws', async () => {
-    const replicas = new ScriptedReplicas();
-    const logger = new CaptureLogger();
-    const heartbeat = heartbeatOn(replicas, logger);
-    replicas.mode = 'fail';
-    heartbeat.start(REFERENCE);
+    const { replicas, logger, heartbeat } = startedIn('fail');
     await vi.advanceTimersByTimeAsync(10 * SECOND);
     expect(replicas.beats).toHaveLength(6);
     expect(logger.events('heartbeat-failed')).toHaveLength(1);
@@ -78,19 +93,13 @@ describe('ReplicaHeartbeat', () => {
   });
 
   it('sends one beat at a time to a hanging store, and a stop ends within its timeout', async () => {
-    const replicas = new ScriptedReplicas();
-    const logger = new CaptureLogger();
-    const heartbeat = heartbeatOn(replicas, logger);
-    replicas.mode = 'hang';
-    heartbeat.start(REFERENCE);
+    const { replicas, logger, heartbeat } = startedIn('hang');
     await vi.advanceTimersByTimeAsync(20 * SECOND);
     expect(replicas.beats).toHaveLength(1);
-    let stopped = false;
-    const stopping = heartbeat.stop(3 * SECOND).then(() => {
-      stopped = true;
-    });
+    const stopping = heartbeat.stop(3 * SECOND);
+    const stopped = settled(stopping);
     await vi.advanceTimersByTimeAsync(3 * SECOND - 1);
-    expect(stopped).toBe(false);
+    expect(stopped()).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     await stopping;
     expect(logger.events('replica-stop-timeout')).toHaveLength(1);
@@ -115,5 +124,20 @@ describe('JobRunner replicas', () => {
     await vi.advanceTimersByTimeAsync(SECOND);
     await stopping;
     expect((await store.replicas.list())[0]).toMatchObject({ stoppedAt: REFERENCE + 5 * SECOND, stale: false });
+  });
+
+  it('stops within its timeout while the store never answers a heartbeat, the row left to go stale', async () => {
+    const store = new MemoryStore();
+    const logger = new CaptureLogger();
+    store.replicas.heartbeat = () => new Promise<never>(() => undefined);
+    const runner = new JobRunner({ store, pollInterval: 1, logger });
+    await runner.start();
+    const stopping = runner.stop({ timeout: 2 });
+    const stopped = settled(stopping);
+    await vi.advanceTimersByTimeAsync(2 * SECOND - 1);
+    expect(stopped()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await stopping;
+    expect(logger.events('replica-stop-timeout')).toHaveLength(1);
   });
 });

@@ -118,8 +118,9 @@ export function describeReplicaConformance(context: ReplicaConformanceContext): 
         `version must be at most ${REPLICA_TEXT_MAX} characters, got ${REPLICA_TEXT_MAX + 1}`,
       );
       await expect(store.replicas.heartbeat(beat({ owner: '' }))).rejects.toThrow(TypeError);
-      await expect(store.replicas.heartbeat(beat({ pid: 0 }))).rejects.toThrow(/pid must be a positive integer, got 0/);
-      await expect(store.replicas.heartbeat(beat({ heartbeatMs: 1.5 }))).rejects.toThrow(/heartbeatMs must be a positive integer, got 1.5/);
+      await expect(store.replicas.heartbeat(beat({ pid: 0 }))).rejects.toThrow('pid must be a positive integer up to 2147483647, got 0');
+      await expect(store.replicas.heartbeat(beat({ pid: 2 ** 31 }))).rejects.toThrow(/pid must be a positive integer up to 2147483647, got 2147483648/);
+      await expect(store.replicas.heartbeat(beat({ heartbeatMs: 1.5 }))).rejects.toThrow(/heartbeatMs must be a positive integer up to \d+, got 1.5/);
       await expect(store.replicas.heartbeat(beat({ startedAt: Number.NaN }))).rejects.toThrow(/startedAt/);
       await expect(store.replicas.markStopped('a\u0000')).rejects.toThrow(/owner must not contain control characters/);
       await expect(store.replicas.prune(-1)).rejects.toThrow(/notSeenForMs.*-1/);
