@@ -61,6 +61,9 @@ export class RunContext {
 
   readonly #sink: RunSink | null;
   #progress: RunProgress | null = null;
+  /** The last message as given, and as kept: a loop repeating one message escapes it once. */
+  #rawMessage: string | null = null;
+  #message: string | null = null;
   #logger: JobLogger | null = null;
 
   /**
@@ -75,8 +78,12 @@ export class RunContext {
   progress(fraction: number, message?: string): void {
     checkProgressFraction(fraction, 'run.progress() fraction');
     const text = message ?? null;
-    checkProgressMessage(text, 'run.progress() message');
-    const progress: RunProgress = { fraction, message: storedProgressMessage(text), updatedAt: this.#sink?.clock.now() ?? Date.now() };
+    if (text !== this.#rawMessage) {
+      checkProgressMessage(text, 'run.progress() message');
+      this.#message = storedProgressMessage(text);
+      this.#rawMessage = text;
+    }
+    const progress: RunProgress = { fraction, message: this.#message, updatedAt: this.#sink?.clock.now() ?? Date.now() };
     this.#progress = progress;
     this.#sink?.reportProgress(this.runId, progress);
   }

@@ -29,6 +29,8 @@ export const REPORT_EVERY_MS = 1_000;
 class PendingReport {
   progress: RunProgress | null = null;
   lines: string[] = [];
+  /** How many of {@link lines} (at the front: a failed write's) were already sent as `run:log`. */
+  announced = 0;
   dropped = 0;
   /** Lines taken in all: past {@link MAX_RUN_LOG_LINES}, they are only counted. */
   taken = 0;
@@ -129,13 +131,14 @@ export class RunReportWriter {
 
   /** Writes what is pending, once; resolves when the write settled. */
   #flush(report: PendingReport): Promise<void> {
-    const { job, runId, progress, lines, dropped } = report;
+    const { job, runId, progress, lines, dropped, announced } = report;
     report.progress = null;
     report.lines = [];
+    report.announced = 0;
     report.dropped = 0;
     report.lastWriteAt = Date.now();
     if (progress !== null && this.#events.hasListeners('run:progress')) this.#events.emit('run:progress', { job, runId, progress });
-    if (lines.length > 0 && this.#events.hasListeners('run:log')) this.#events.emit('run:log', { job, runId, lines: lines.map(storedLogLine) });
+    if (lines.length > announced && this.#events.hasListeners('run:log')) this.#events.emit('run:log', { job, runId, lines: lines.slice(announced).map(storedLogLine) });
     const writing = this.#store.reportRun({ runId, progress, lines, dropped }).then(
       (applied) => {
         // No longer running (finished, or interrupted by another replica): nothing more to write.
@@ -146,6 +149,7 @@ export class RunReportWriter {
         this.#logger.warn({ job, event: 'report-failed', runId, err: failure }, `writing the progress and log of run ${runId} failed: ${failure.message}`);
         report.progress ??= progress;
         report.lines = [...lines, ...report.lines];
+        report.announced = lines.length;
         report.dropped += dropped;
       },
     );

@@ -7,31 +7,24 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-routes.js';
 import { createRequestHandler } from '../../src/http/request-handler.js';
+import { launchChromium, openWatchedPage, SCREENSHOTS, type WatchedPage } from './chromium-page.js';
 import { HOSTILE_NAME, OUTAGE_TICKS, SCRIPT, startDashboardFixture, type DashboardFixture } from './fixture.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = new URL('../../artifacts/screenshots/', import.meta.url);
 
 let fixture: DashboardFixture;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-/** Dialogs (alert, confirm…) the page opened: an injected script would open one. */
-let dialogs: string[];
 /** Uncaught page errors and console errors (CSP violations are reported there). */
 let problems: string[];
+let watched: WatchedPage;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   fixture = await startDashboardFixture();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -40,25 +33,11 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  dialogs = [];
-  problems = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  watched = await openWatchedPage(browser);
+  ({ page, problems } = watched);
 });
 
-afterEach(async () => {
-  await context.close();
-  expect(dialogs, 'dialogs opened by the page').toEqual([]);
-  expect(problems, 'page errors and console errors').toEqual([]);
-});
+afterEach(() => watched.closeAndCheck());
 
 const row = (name: string) => page.locator('table.jobs tbody tr').filter({ has: page.locator('th.job-name a', { hasText: name }) });
 

@@ -5,7 +5,7 @@
  * run ends). Screenshots at 1280 and 390 px go to `artifacts/screenshots/` (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-routes.js';
 import { startHttpServer, type RunnerHttpServer } from '../../src/http/http-server.js';
@@ -13,9 +13,7 @@ import { BaseJob, type RunContext } from '../../src/index.js';
 import { JobRunner } from '../../src/runner/job-runner.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { CaptureLogger } from '../helpers/capture-logger.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = new URL('../../artifacts/screenshots/', import.meta.url);
+import { launchChromium, openWatchedPage, SCREENSHOTS, type WatchedPage } from './chromium-page.js';
 const SCRIPT = '<script>alert(1)</script>';
 
 /** A gate the test opens. */
@@ -66,10 +64,8 @@ let server: RunnerHttpServer;
 let importJob: ImportJob;
 let syncJob: SyncJob;
 let browser: Browser;
-let context: BrowserContext;
+let watched: WatchedPage;
 let page: Page;
-let dialogs: string[];
-let problems: string[];
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -80,10 +76,7 @@ beforeAll(async () => {
   runner.add(importJob, syncJob, new ChattyJob({ name: 'chatty', interval: 3_600, triggerOnStart: true, logger }));
   await runner.start();
   server = await startHttpServer(runner, { port: 0, logger, routes: dashboardRoutes() });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -96,25 +89,11 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  dialogs = [];
-  problems = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  watched = await openWatchedPage(browser);
+  page = watched.page;
 });
 
-afterEach(async () => {
-  await context.close();
-  expect(dialogs, 'dialogs opened by the page').toEqual([]);
-  expect(problems, 'page errors and console errors').toEqual([]);
-});
+afterEach(() => watched.closeAndCheck());
 
 async function open(path: string): Promise<void> {
   await page.goto(`${server.url}/${path}`);

@@ -104,8 +104,10 @@ describe('run progress and log under a store host', () => {
     expect(await store.readRunLog(runId)).toEqual({ lines: ['last line'], cut: 0 });
   });
 
-  it('sends the lines and progress of a failed write with the next one, and logs the failure', async () => {
+  it('sends the lines and progress of a failed write with the next one (announcing each line once), and logs the failure', async () => {
     const grant = await claimed();
+    const announced: string[] = [];
+    events.on('run:log', ({ lines }) => announced.push(...lines));
     const runId = grant.runId;
     store.failReports = 1;
     host.reportLine(job, runId, 'one');
@@ -116,6 +118,7 @@ describe('run progress and log under a store host', () => {
     await vi.advanceTimersByTimeAsync(REPORT_EVERY_MS);
     expect(store.reports.at(-1)).toMatchObject({ progress: { fraction: 0.3 }, lines: ['one', 'two'] });
     expect(await store.readRunLog(runId)).toEqual({ lines: ['one', 'two'], cut: 0 });
+    expect(announced).toEqual(['one', 'two']);
     await host.finish(job, grant, { status: 'ok', endedAt: Date.now(), error: null });
   });
 
