@@ -160,7 +160,9 @@ export class ClusterControls {
       answer = await this.#store.controls.requestTrigger({ job: name, by });
     } catch (error) {
       const failure = toError(error);
-      this.#logger.warn({ event: 'trigger-refused', job: name, by, reason: 'store-unavailable', err: failure }, `manual trigger of ${named(name)} refused: the store failed: ${failure.message}`);
+      const invalid = failure instanceof TypeError || failure instanceof RangeError;
+      const reason = invalid ? 'invalid-request' : 'store-unavailable';
+      this.#logger.warn({ event: 'trigger-refused', job: name, reason, err: failure }, `manual trigger of ${named(name)} refused: ${invalid ? '' : 'the store failed: '}${failure.message}`);
       throw failure;
     }
     if (answer.status === 'refused') return this.#refuse(name, by, answer.reason);
