@@ -126,7 +126,6 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       owner: this.owner,
       pollMs: checked.pollInterval * 1000,
       jobs: (name) => this.#jobs.get(name),
-      allJobs: () => this.#jobs.values(),
       logger,
     });
     this.metrics = new RunnerMetrics({ jobs: () => this.#jobs.values(), ...options.metrics });
