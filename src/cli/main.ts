@@ -10,7 +10,7 @@ import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from '../http/http-server.js';
 import { RUNNER_DEFAULTS } from '../runner/runner-options.js';
 import { oneLine } from './cli-error.js';
 import { LOG_FORMATS, logFormatOption } from './cli-logger.js';
-import { controlCommand } from './commands/control.js';
+import { controlCommand, type ControlOptions } from './commands/control.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
 import { nextCommand } from './commands/next.js';
@@ -88,14 +88,16 @@ function buildProgram(): Command {
     .action(async (files: string[], options: { url?: string; token?: string; json?: boolean }) => print(await listCommand(files, options)));
 
   for (const action of ['trigger', 'pause', 'resume'] as const) {
-    program
+    const command = program
       .command(action)
-      .description(`${action} a job of a running service (needs the service's --token)`)
+      .description(`${action} a job of a running service, on every replica sharing its store (needs the service's --token)`)
       .argument('<job>', 'job name')
       .addOption(urlOption().makeOptionMandatory())
       .addOption(tokenOption())
-      .addOption(jsonOption())
-      .action(async (job: string, options: { url: string; token?: string; json?: boolean }) => print(await controlCommand(action, job, options)));
+      .option('--by <name>', 'who acts, recorded with the pause or trigger (default: user@host)')
+      .addOption(jsonOption());
+    if (action === 'pause') command.option('--reason <text>', 'why, shown with the pause (at most 500 characters)');
+    command.action(async (job: string, options: ControlOptions) => print(await controlCommand(action, job, options)));
   }
 
   program

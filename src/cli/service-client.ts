@@ -22,22 +22,23 @@ export function fetchJobs(options: ServiceOptions): Promise<JobsResponse> {
 }
 
 /**
- * `POST /api/jobs/:name/<action>` (needs the token).
+ * `POST /api/jobs/:name/<action>` (needs the token), with `body` (who acts, why) as JSON.
  *
  * @throws CliError naming `--url` or `--token`, or with the service's own message (unknown job, ...)
  */
-export function postAction(options: ServiceOptions, job: string, action: ActionResponse['action']): Promise<ActionResponse> {
-  return request<ActionResponse>(options, 'POST', `/api/jobs/${encodeURIComponent(job)}/${action}`);
+export function postAction(options: ServiceOptions, job: string, action: ActionResponse['action'], body: { readonly by: string; readonly reason?: string }): Promise<ActionResponse> {
+  return request<ActionResponse>(options, 'POST', `/api/jobs/${encodeURIComponent(job)}/${action}`, body);
 }
 
-async function request<T>(options: ServiceOptions, method: 'GET' | 'POST', path: string): Promise<T> {
+async function request<T>(options: ServiceOptions, method: 'GET' | 'POST', path: string, payload?: object): Promise<T> {
   const base = serviceUrl(options.url);
   const token = options.token === undefined || options.token === '' ? null : options.token;
   let response: Response;
   try {
     response = await fetch(new URL(path.slice(1), base), {
       method,
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS),
     });
   } catch (error) {

@@ -21,6 +21,7 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .skip:focus { top: 8px; }
 .muted { color: var(--muted); }
 .stale-note { display: block; margin-top: 2px; font-size: 12px; color: #7d4e00; }
+.pause-note { display: block; margin-top: 2px; font-size: 12px; color: #6f4e00; max-width: 28em; overflow-wrap: anywhere; }
 tr.stale > th, tr.stale > td { background: #fff8c5; }
 
 header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 24px; padding: 12px 24px; border-bottom: 1px solid var(--line); background: var(--panel); }

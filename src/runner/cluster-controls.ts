@@ -57,8 +57,6 @@ export interface ClusterControlsOptions {
   readonly pollMs: number;
   /** The runner's jobs by name. */
   readonly jobs: (name: string) => BaseJob | undefined;
-  /** Every job of the runner. */
-  readonly allJobs: () => Iterable<BaseJob>;
   readonly logger: JobLogger;
 }
 
@@ -80,7 +78,6 @@ export class ClusterControls {
   readonly #owner: string;
   readonly #pollMs: number;
   readonly #jobs: (name: string) => BaseJob | undefined;
-  readonly #allJobs: () => Iterable<BaseJob>;
   readonly #logger: JobLogger;
   /** The pauses in force, as last read or written (this runner's jobs only). */
   #pauses = new Map<string, JobPause>();
@@ -95,7 +92,6 @@ export class ClusterControls {
     this.#owner = options.owner;
     this.#pollMs = options.pollMs;
     this.#jobs = options.jobs;
-    this.#allJobs = options.allJobs;
     this.#logger = options.logger;
   }
 
@@ -160,7 +156,9 @@ export class ClusterControls {
       answer = await this.#store.controls.requestTrigger({ job: name, by });
     } catch (error) {
       const failure = toError(error);
-      this.#logger.warn({ event: 'trigger-refused', job: name, by, reason: 'store-unavailable', err: failure }, `manual trigger of ${named(name)} refused: the store failed: ${failure.message}`);
+      const invalid = failure instanceof TypeError || failure instanceof RangeError;
+      const reason = invalid ? 'invalid-request' : 'store-unavailable';
+      this.#logger.warn({ event: 'trigger-refused', job: name, reason, err: failure }, `manual trigger of ${named(name)} refused: ${invalid ? '' : 'the store failed: '}${failure.message}`);
       throw failure;
     }
     if (answer.status === 'refused') return this.#refuse(name, by, answer.reason);
@@ -217,10 +215,11 @@ export class ClusterControls {
       if (this.#closed) return;
       if (this.#failing) this.#logger.info({ event: 'controls-poll-recovered' }, 'reading pauses and triggers from the store works again');
       this.#failing = false;
+      // Only the jobs paused now or before are touched (a runner may hold 100,000 jobs).
       const paused = new Map(pauses.map((pause) => [pause.job, pause]));
-      for (const job of this.#allJobs()) {
-        const pause = paused.get(job.name) ?? null;
-        if (pause !== null || this.#pauses.has(job.name)) this.#apply(job, pause);
+      for (const name of new Set([...paused.keys(), ...this.#pauses.keys()])) {
+        const job = this.#jobs(name);
+        if (job !== undefined) this.#apply(job, paused.get(name) ?? null);
       }
       for (const trigger of triggers) if (!this.#closed) await this.#take(trigger);
     } catch (error) {

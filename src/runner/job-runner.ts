@@ -129,7 +129,6 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
       owner: this.owner,
       pollMs: checked.pollInterval * 1000,
       jobs: (name) => this.#jobs.get(name),
-      allJobs: () => this.#jobs.values(),
       logger,
     });
     this.#heartbeat = new ReplicaHeartbeat({ store: this.store, owner: this.owner, intervalMs: checked.pollInterval * 1000, logger });

@@ -65,13 +65,15 @@ describe('list', () => {
 
 describe('trigger, pause, resume', () => {
   it('act on a job of the running service with its token', async () => {
-    const paused = await cli(['pause', 'sampler', '--url', url, '--token', TOKEN]);
-    expect(paused.stdout.trim()).toBe('sampler: paused; state paused (paused)');
+    const paused = await cli(['pause', 'sampler', '--url', url, '--token', TOKEN, '--by', 'alice', '--reason', 'upstream outage']);
+    expect(paused.stdout.trim()).toMatch(/^sampler: paused on every replica by alice at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [^;]+: upstream outage; state paused \(paused\)$/);
+    // A trigger of a paused job is refused, with the reason.
+    expect(failure(await cli(['trigger', 'sampler', '--url', url, '--token', TOKEN]))).toBe(`eleanor-jobs: ${url}/: 409 the job is paused; resume it first`);
     const resumed = await cli(['resume', 'sampler', '--url', url], { ELEANOR_TOKEN: TOKEN });
-    expect(resumed.stdout.trim()).toMatch(/^sampler: resumed; state \w+$/);
-    const triggered = await cli(['trigger', 'sampler', '--url', url, '--token', TOKEN, '--json']);
-    expect(JSON.parse(triggered.stdout)).toMatchObject({ action: 'trigger', job: { name: 'sampler' } });
-  });
+    expect(resumed.stdout.trim()).toMatch(/^sampler: resumed on every replica \(paused by alice since .+\); state \w+$/);
+    const triggered = await cli(['trigger', 'sampler', '--url', url, '--token', TOKEN]);
+    expect(triggered.stdout.trim()).toMatch(/^sampler: trigger #\d+ queued \(runs once, on whichever replica can take it\); state \w+$/);
+  }, 60_000);
 
   it('say what is wrong: no or a wrong token, an unknown job, no service, a bad URL', async () => {
     expect(failure(await cli(['trigger', 'sampler', '--url', url]))).toBe(`eleanor-jobs: --token: the service at ${url}/ refused the token (none given; pass --token or set ELEANOR_TOKEN)`);

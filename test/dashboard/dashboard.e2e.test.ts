@@ -151,13 +151,17 @@ describe('dashboard in Chromium', () => {
     const pause = manual.getByRole('button', { name: 'Pause: manual-export' });
     await pause.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => manual.locator('td[data-label="State"]').textContent()).toBe('paused');
+    await expect.poll(() => manual.locator('td[data-label="State"] .badge').textContent()).toBe('paused');
     expect(fixture.runner.get('manual-export')?.isPaused).toBe(true);
+    // The pause is cluster-wide (kept in the store) and shows who paused it and when.
+    expect((await fixture.store.controls.list()).pauses).toMatchObject([{ job: 'manual-export', by: 'dashboard' }]);
+    expect(await manual.locator('td[data-label="State"] .pause-note').textContent()).toMatch(/^paused by dashboard at .+/);
     // The same button (still focused) now resumes.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Resume');
     await page.keyboard.press('Enter');
     await expect.poll(() => manual.locator('td[data-label="State"]').textContent()).toBe('sleeping');
     expect(fixture.runner.get('manual-export')?.isPaused).toBe(false);
+    expect((await fixture.store.controls.list()).pauses).toEqual([]);
   });
 
   it('shows a job page: facts, duration chart, run history with errors, data model', async () => {
@@ -211,7 +215,7 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Token', { exact: true }).press('Enter');
     await expect.poll(() => page.locator('.token-set').count()).toBe(1);
     await runAgain.click();
-    await expect.poll(() => page.locator('#announcer').textContent()).toBe('Triggered flaky-upstream.');
+    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/^Queued a run of flaky-upstream \(trigger #[0-9]+; it runs once, on whichever replica can take it\)\.$/);
     await expect.poll(() => fixture.runner.get('flaky-upstream')?.triggerCount, { timeout: 5_000 }).toBe(before + 1);
     await expect.poll(() => rows.count(), { timeout: 5_000 }).toBeGreaterThan(39);
     await page.screenshot({ path: new URL('job-page-run-again.png', SCREENSHOTS).pathname, fullPage: false });

@@ -161,7 +161,8 @@ describe('cluster trigger', () => {
     expect(await runner.trigger('sync')).toMatchObject({ status: 'refused', reason: 'already-queued', message: expect.stringContaining('already queued') });
     await runner.pause('sync', { by: 'ops' });
     expect(await runner.trigger('sync')).toMatchObject({ status: 'refused', reason: 'paused' });
-    expect(logger.events('trigger-refused').map((entry) => entry.bindings.reason)).toEqual(['unknown-job', 'already-queued', 'paused']);
+    await expect(runner.trigger('sync', { by: 'x'.repeat(201) })).rejects.toThrow(RangeError);
+    expect(logger.events('trigger-refused').map((entry) => entry.bindings.reason)).toEqual(['unknown-job', 'already-queued', 'paused', 'invalid-request']);
   });
 
   it('keeps a manual trigger whose claim finds another replica holding the lease, logs it, and runs it once the lease is free', async () => {

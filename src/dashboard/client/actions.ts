@@ -71,9 +71,10 @@ export async function runAction(state: DashboardState, name: string, action: Job
     return;
   }
   try {
-    const { job } = await postAction(name, action, token);
-    state.upsertJob(job);
-    announce(action === 'trigger' ? `Triggered ${name}.` : action === 'pause' ? `Paused ${name}.` : `Resumed ${name}.`);
+    const answer = await postAction(name, action, token);
+    state.upsertJob(answer.job);
+    const queued = answer.trigger === undefined ? '' : ` (trigger #${answer.trigger.id}; it runs once, on whichever replica can take it)`;
+    announce(action === 'trigger' ? `Queued a run of ${name}${queued}.` : action === 'pause' ? `Paused ${name} on every replica.` : `Resumed ${name} on every replica.`);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       clearToken();

@@ -36,9 +36,17 @@ export async function getJson<T>(path: string): Promise<T> {
 /** The mutating actions of a job. */
 export type JobAction = ActionResponse['action'];
 
-/** POSTs `/api/jobs/:name/<action>` with the bearer token. */
+/** Who the dashboard's actions are recorded as (the pause's `by`, the trigger's requester). */
+export const DASHBOARD_OPERATOR = 'dashboard';
+
+/** POSTs `/api/jobs/:name/<action>` with the bearer token, as {@link DASHBOARD_OPERATOR}. */
 export async function postAction(name: string, action: JobAction, token: string): Promise<ActionResponse> {
-  return send<ActionResponse>(`${jobPath(name)}/${action}`, { method: 'POST', headers: { accept: 'application/json', authorization: `Bearer ${token}` }, cache: 'no-store' });
+  return send<ActionResponse>(`${jobPath(name)}/${action}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ by: DASHBOARD_OPERATOR }),
+    cache: 'no-store',
+  });
 }
 
 async function send<T>(path: string, init: RequestInit): Promise<T> {

@@ -4,7 +4,7 @@
  */
 import type { JobView, RunView } from './api-types.js';
 import { el, timeEl } from './dom.js';
-import { errorSummary, formatAgo, formatClock, formatCountdown, formatDuration } from './format.js';
+import { errorSummary, formatAgo, formatClock, formatCountdown, formatDateTime, formatDuration } from './format.js';
 import { progressBar } from './progress-bar.js';
 import { statusClass } from './timeline.js';
 
@@ -35,9 +35,25 @@ export function staleNote(since: number): HTMLElement {
   return el('span', { class: 'stale-note' }, `stale: last update ${formatClock(since)}`);
 }
 
-/** The state cell: the badge, and the {@link staleNote} while the data is stale (`staleSince`). */
+/** Who paused the job cluster-wide and when (the reason as its title): `paused by alice at 14:02:33`. */
+export function pauseNote(pause: NonNullable<JobView['pause']>): HTMLElement {
+  const note = el('span', { class: 'pause-note' }, `paused by ${pause.by} at `, timeEl(pause.at, formatDateTime(pause.at)));
+  if (pause.reason !== null) {
+    note.title = pause.reason;
+    note.append(`: ${pause.reason}`);
+  }
+  return note;
+}
+
+/**
+ * The state cell: the badge, who paused the job (when paused cluster-wide), and the
+ * {@link staleNote} while the data is stale (`staleSince`).
+ */
 export function stateContent(job: JobView, staleSince: number | null): Node[] {
-  return staleSince === null ? [stateBadge(job)] : [stateBadge(job), staleNote(staleSince)];
+  const content: Node[] = [stateBadge(job)];
+  if (job.pause !== null) content.push(pauseNote(job.pause));
+  if (staleSince !== null) content.push(staleNote(staleSince));
+  return content;
 }
 
 /**
