@@ -28,6 +28,14 @@
  * @module
  */
 
+import type { JobControls } from './job-controls.js';
+import type { ReplicaRegistry } from './replica-registry.js';
+
+export type { JobControls, JobControlsSnapshot, JobPause, PauseRequest, PendingTrigger, TriggerRefusal, TriggerRequest, TriggerRequestAnswer } from './job-controls.js';
+export { MAX_OPERATOR_LENGTH, MAX_PAUSE_REASON_LENGTH } from './job-controls.js';
+export type { ReplicaBeat, ReplicaRecord, ReplicaRegistry } from './replica-registry.js';
+export { REPLICA_STALE_BEATS, REPLICA_TEXT_MAX } from './replica-registry.js';
+
 /** Status of a run row. `running` is the only non-final status. */
 export type RunStatus = 'running' | 'ok' | 'failed' | 'timeout' | 'skipped' | 'missed' | 'interrupted';
 
@@ -369,158 +377,4 @@ export interface JobStore {
   reportRun(report: RunReport): Promise<boolean>;
   /** A run's log (empty when it wrote none), or `null` when there is no such run. Deleted with the run by {@link JobStore.prune}. */
   readRunLog(runId: string): Promise<RunLog | null>;
-}
-
-// ---- Cluster controls: pause/resume and queued manual triggers (issue 15) -------------------
-
-/** A job paused cluster-wide with {@link JobControls.pause}: no replica triggers it until resumed. */
-export interface JobPause {
-  /** Job name. */
-  readonly job: string;
-  /** Who paused it: an operator name (name rules, at most {@link MAX_OPERATOR_LENGTH} characters). */
-  readonly by: string;
-  /** When it was paused (the store's clock, epoch ms). */
-  readonly at: number;
-  /** Why, as given (at most {@link MAX_PAUSE_REASON_LENGTH} characters), or `null`. */
-  readonly reason: string | null;
-}
-
-/** What {@link JobControls.pause} asks for. */
-export interface PauseRequest {
-  /** Job name. */
-  readonly job: string;
-  /** Who pauses it (an operator name). */
-  readonly by: string;
-  /** Why (optional free text without control characters). */
-  readonly reason?: string | null;
-}
-
-/** A manual trigger queued with {@link JobControls.requestTrigger} and not yet taken by a replica. */
-export interface PendingTrigger {
-  /** Store-assigned identifier (a decimal integer string, increasing). */
-  readonly id: string;
-  /** Job name. */
-  readonly job: string;
-  /** Who asked for it (an operator name). */
-  readonly by: string;
-  /** When it was queued (the store's clock, epoch ms). */
-  readonly at: number;
-}
-
-/** What {@link JobControls.requestTrigger} asks for. */
-export interface TriggerRequest {
-  /** Job name. */
-  readonly job: string;
-  /** Who asks (an operator name). */
-  readonly by: string;
-}
-
-/**
- * Why {@link JobControls.requestTrigger} refused: `paused` (the job is paused cluster-wide) or
- * `already-queued` (a trigger of the job is queued and not taken yet: one per job).
- */
-export type TriggerRefusal = 'paused' | 'already-queued';
-
-/** The answer of {@link JobControls.requestTrigger}: the queued trigger, or why none was queued. */
-export type TriggerRequestAnswer =
-  | { readonly status: 'queued'; readonly trigger: PendingTrigger }
-  | { readonly status: 'refused'; readonly reason: TriggerRefusal };
-
-/** Every pause and queued trigger, as {@link JobControls.list} reads them (each ordered by job). */
-export interface JobControlsSnapshot {
-  readonly pauses: JobPause[];
-  readonly triggers: PendingTrigger[];
-}
-
-/** Longest operator name (`by`) the controls accept. */
-export const MAX_OPERATOR_LENGTH = 200;
-/** Longest pause reason the controls accept. */
-export const MAX_PAUSE_REASON_LENGTH = 500;
-
-/**
- * Cluster-wide controls of jobs, kept in the store so that every replica honours them and they
- * survive restarts (on SQLite and in memory: the same contract, for the processes sharing it).
- * Operations on a job name the store has never seen are valid (controls need no state row).
- * Names and `by` follow the name rules (`TypeError` naming the field otherwise); `by` and
- * `reason` longer than their bound are refused with a `RangeError`.
- */
-export interface JobControls {
-  /**
-   * Pauses a job. Idempotent: when it is already paused, the existing pause (who, when, why)
-   * is kept and returned.
-   */
-  pause(request: PauseRequest): Promise<JobPause>;
-  /** Ends a job's pause; returns the pause that ended, or `null` when it was not paused. */
-  resume(job: string): Promise<JobPause | null>;
-  /** Every pause and queued trigger (what replicas read on each poll). */
-  list(): Promise<JobControlsSnapshot>;
-  /**
-   * Queues one manual trigger of a job, unless the job is paused or one is queued already
-   * (refused, and nothing changes).
-   */
-  requestTrigger(request: TriggerRequest): Promise<TriggerRequestAnswer>;
-  /**
-   * Takes (removes and returns) the job's queued trigger for `owner` to run, atomically, so
-   * that one replica takes it. Returns `null` (taking nothing) when none is queued, the job is
-   * paused, or another owner holds the job's live lease (that owner takes it instead).
-   */
-  takeTrigger(job: string, owner: string): Promise<PendingTrigger | null>;
-}
-
-// ---- replicas ----------------------------------------------------------------------------
-
-/** What a runner reports about itself at each heartbeat ({@link ReplicaRegistry.heartbeat}). */
-export interface ReplicaBeat {
-  /** The runner's owner id (as on its leases and runs); the replica's key. */
-  readonly owner: string;
-  /** Host name of the process (at most {@link REPLICA_TEXT_MAX} characters). */
-  readonly host: string;
-  /** Process id. */
-  readonly pid: number;
-  /** eleanor-jobs version the process runs (at most {@link REPLICA_TEXT_MAX} characters). */
-  readonly version: string;
-  /** When the runner started (the runner's clock, epoch ms). */
-  readonly startedAt: number;
-  /** How often the runner heartbeats (ms): judges when it counts as stale. */
-  readonly heartbeatMs: number;
-}
-
-/** One replica as the store knows it. */
-export interface ReplicaRecord extends ReplicaBeat {
-  /** The store's clock at its latest heartbeat. */
-  readonly lastSeenAt: number;
-  /** The store's clock when it stopped cleanly ({@link ReplicaRegistry.markStopped}), else `null`. */
-  readonly stoppedAt: number | null;
-  /**
-   * `true` when it has not stopped cleanly and was last seen more than
-   * {@link REPLICA_STALE_BEATS} heartbeat intervals ago, by the store's clock (it froze, died
-   * or lost the store).
-   */
-  readonly stale: boolean;
-}
-
-/** Longest host name or version a heartbeat may carry (characters). */
-export const REPLICA_TEXT_MAX = 255;
-
-/** A replica counts as stale once this many of its heartbeat intervals passed without one. */
-export const REPLICA_STALE_BEATS = 3;
-
-/**
- * The replicas table: each runner upserts its row on every heartbeat; times are the store's
- * clock (the database server's for PostgreSQL). A clean stop marks the row stopped (kept, so
- * views show it went away on purpose); rows not seen for a long time are deleted by
- * {@link ReplicaRegistry.prune}.
- */
-export interface ReplicaRegistry {
-  /**
-   * Insert or update the beat's row: its fields, `lastSeenAt` = now, `stoppedAt` = `null`.
-   * Rejects a bad field with a `TypeError`/`RangeError` naming it.
-   */
-  heartbeat(beat: ReplicaBeat): Promise<void>;
-  /** Set the owner's `stoppedAt` (and `lastSeenAt`) to now; a no-op for an unknown owner. */
-  markStopped(owner: string): Promise<void>;
-  /** Every row, ordered by owner (binary order), with `stale` judged by the store's clock now. */
-  list(): Promise<ReplicaRecord[]>;
-  /** Delete the rows last seen more than `notSeenForMs` ago (store clock). Returns how many. */
-  prune(notSeenForMs: number): Promise<number>;
 }
