@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { interruptTakenOverRuns } from './takeover-sql.js';
 
 /**
  * `ACQUIRE_LEASE_SQL` for several distinct jobs: take or keep each lease (fence + 1 unless the
@@ -32,21 +33,7 @@ WITH acquired AS (
       OR st.lease_expires_at <= clock_timestamp()
   RETURNING st.job, st.lease_owner, st.lease_fence
 ),
-stale AS (
-  SELECT r.id
-    FROM __SCHEMA__.runs AS r
-    JOIN acquired ON r.job = acquired.job
-   WHERE r.status = 'running' AND r.owner IS DISTINCT FROM acquired.lease_owner
-   ORDER BY r.id
-     FOR UPDATE OF r
-),
-interrupted AS (
-  UPDATE __SCHEMA__.runs AS r
-     SET status = 'interrupted', ended_at = $4::bigint, error = $5::text
-    FROM stale
-   WHERE r.id = stale.id
-  RETURNING r.id
-)
+${interruptTakenOverRuns('acquired', '$4', '$5')}
 SELECT job, lease_fence::text AS fence FROM acquired`;
 
 /**
