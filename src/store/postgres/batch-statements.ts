@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { interruptTakenOverRuns } from './takeover-sql.js';
+import { interruptTakenOverRuns, LEASE_TAKE_ON_CONFLICT } from './takeover-sql.js';
 
 /**
  * `ACQUIRE_LEASE_SQL` for several distinct jobs: take or keep each lease (fence + 1 unless the
@@ -22,15 +22,7 @@ WITH acquired AS (
   SELECT x.job, x.owner, clock_timestamp() + x.lease_ms * interval '1 millisecond', 1
     FROM unnest($1::text[], $2::text[], $3::double precision[]) AS x(job, owner, lease_ms)
    ORDER BY x.job COLLATE "C"
-  ON CONFLICT (job) DO UPDATE SET
-         lease_owner      = EXCLUDED.lease_owner,
-         lease_expires_at = EXCLUDED.lease_expires_at,
-         lease_fence      = st.lease_fence
-                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                     THEN 0 ELSE 1 END
-   WHERE st.lease_owner IS NULL
-      OR st.lease_owner = EXCLUDED.lease_owner
-      OR st.lease_expires_at <= clock_timestamp()
+${LEASE_TAKE_ON_CONFLICT}
   RETURNING st.job, st.lease_owner, st.lease_fence
 ),
 ${interruptTakenOverRuns('acquired', '$4', '$5')}

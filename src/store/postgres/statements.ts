@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { interruptTakenOverRuns } from './takeover-sql.js';
+import { interruptTakenOverRuns, LEASE_TAKE_ON_CONFLICT } from './takeover-sql.js';
 
 /**
  * Serializes migrations: a transaction-level advisory lock (released at commit or rollback).
@@ -267,15 +267,7 @@ export const ACQUIRE_LEASE_SQL = `
 WITH acquired AS (
   INSERT INTO __SCHEMA__.job_state AS st (job, lease_owner, lease_expires_at, lease_fence)
   VALUES ($1::text, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond', 1)
-  ON CONFLICT (job) DO UPDATE SET
-         lease_owner      = EXCLUDED.lease_owner,
-         lease_expires_at = EXCLUDED.lease_expires_at,
-         lease_fence      = st.lease_fence
-                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                     THEN 0 ELSE 1 END
-   WHERE st.lease_owner IS NULL
-      OR st.lease_owner = EXCLUDED.lease_owner
-      OR st.lease_expires_at <= clock_timestamp()
+${LEASE_TAKE_ON_CONFLICT}
   RETURNING st.lease_fence
 ),
 interrupted AS (
