@@ -252,9 +252,9 @@ run AS (
    ORDER BY claimed.job COLLATE "C"
   RETURNING job, id, fence, trigger_number
 )
-SELECT job, id::text AS run_id, fence::text AS fence, trigger_number::text AS trigger_number,
-       (SELECT count(*) FROM unexecuted AS u WHERE u.job = run.job)::integer AS unexecuted_recorded
-  FROM run`;
+SELECT run.job, run.id::text AS run_id, run.fence::text AS fence, run.trigger_number::text AS trigger_number,
+       COALESCE(recorded.n, 0)::integer AS unexecuted_recorded
+  FROM run LEFT JOIN (SELECT job, count(*) AS n FROM unexecuted GROUP BY job) AS recorded ON recorded.job = run.job`;
 
 /**
  * Take or keep a job's lease without a run (interval jobs across replicas). On a takeover, the
