@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { register } from 'tsx/esm/api';
-import { percentileOfSorted } from '../lib/stats.mjs';
+import { tickFigures } from './tick-figures.mjs';
 
 register();
 const { startPostgresCluster } = await import('../../test/helpers/postgres-cluster.ts');
@@ -43,23 +43,9 @@ async function measure(url, schema, claimAhead) {
   // The steady window: whole seconds from 3 s after start (all replicas up) to 1 s before stop.
   const from = Math.ceil(startedAt / 1000) * 1000 + 3000;
   const to = Math.floor((startedAt + seconds * 1000 - 1000) / 1000) * 1000;
-  const inWindow = outputs.flatMap((output) => output.executions).filter(([, tick]) => tick >= from && tick < to);
-  const perTick = new Map();
-  for (const [job, tick] of inWindow) perTick.set(`${job}@${tick}`, (perTick.get(`${job}@${tick}`) ?? 0) + 1);
-  const lateness = inWindow.map(([, , late]) => late).sort((a, b) => a - b);
-  const windowSeconds = Math.floor((to - from) / 1000);
-  const expected = windowSeconds * jobs;
   return {
     claimAhead: claimAhead ?? defaultClaimAhead,
-    windowSeconds,
-    jobTicksPerSecond: perTick.size / windowSeconds,
-    expectedJobTicks: expected,
-    executedJobTicks: perTick.size,
-    duplicates: inWindow.length - perTick.size,
-    missed: Math.max(0, expected - perTick.size),
-    latenessP50: percentileOfSorted(lateness, 50),
-    latenessP99: percentileOfSorted(lateness, 99),
-    latenessMax: lateness.at(-1) ?? null,
+    ...tickFigures(outputs.flatMap((output) => output.executions), { from, to, jobs }),
     executionsPerReplica: outputs.map((output) => output.executions.length),
   };
 }

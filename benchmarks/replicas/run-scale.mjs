@@ -16,10 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { register } from 'tsx/esm/api';
-import { percentileOfSorted } from '../lib/stats.mjs';
 import { postmasterPid, readCounters } from './pg-counters.mjs';
 import { cpuMs, parentPid, processTreeCpuMs } from './process-cpu.mjs';
 import { scaleChart, scalePage } from './scale-page.mjs';
+import { tickFigures } from './tick-figures.mjs';
 
 register();
 const { startPostgresCluster } = await import('../../test/helpers/postgres-cluster.ts');
@@ -83,12 +83,7 @@ async function measure(url, monitor, serverPid, { jobs, replicas, seconds, claim
   await sleepUntil(to);
   const last = await reading(monitor, schema, pids, serverPid);
   const outputs = await Promise.all(children.map((child) => child.done));
-  const windowSeconds = (to - from) / 1000;
   const elapsed = (last.at - first.at) / 1000;
-  const inWindow = outputs.flatMap((output) => output.executions).filter(([, tick]) => tick >= from && tick < to);
-  const perTick = new Set(inWindow.map(([job, tick]) => `${job}@${tick}`));
-  const lateness = inWindow.map(([, , late]) => late).sort((a, b) => a - b);
-  const expected = windowSeconds * jobs;
   const delta = (key) => last.counters[key] - first.counters[key];
   const statementsPerSecond = delta('xacts') / elapsed;
   return {
@@ -96,15 +91,7 @@ async function measure(url, monitor, serverPid, { jobs, replicas, seconds, claim
     jobs,
     replicas,
     claimAhead: claimAhead ?? outputs[0].defaultClaimAhead,
-    windowSeconds,
-    jobTicksPerSecond: perTick.size / windowSeconds,
-    expectedJobTicks: expected,
-    executedJobTicks: perTick.size,
-    duplicates: inWindow.length - perTick.size,
-    missed: Math.max(0, expected - perTick.size),
-    latenessP50: percentileOfSorted(lateness, 50),
-    latenessP99: percentileOfSorted(lateness, 99),
-    latenessMax: lateness.at(-1) ?? null,
+    ...tickFigures(outputs.flatMap((output) => output.executions), { from, to, jobs }),
     statementsPerSecond,
     statementsPerReplicaSecond: statementsPerSecond / replicas,
     rowsInsertedPerSecond: delta('inserted') / elapsed,

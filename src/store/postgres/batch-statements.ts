@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { interruptTakenOverRuns, LEASE_TAKE_ON_CONFLICT } from './takeover-sql.js';
 
 /**
  * `ACQUIRE_LEASE_SQL` for several distinct jobs: take or keep each lease (fence + 1 unless the
@@ -21,32 +22,10 @@ WITH acquired AS (
   SELECT x.job, x.owner, clock_timestamp() + x.lease_ms * interval '1 millisecond', 1
     FROM unnest($1::text[], $2::text[], $3::double precision[]) AS x(job, owner, lease_ms)
    ORDER BY x.job COLLATE "C"
-  ON CONFLICT (job) DO UPDATE SET
-         lease_owner      = EXCLUDED.lease_owner,
-         lease_expires_at = EXCLUDED.lease_expires_at,
-         lease_fence      = st.lease_fence
-                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                     THEN 0 ELSE 1 END
-   WHERE st.lease_owner IS NULL
-      OR st.lease_owner = EXCLUDED.lease_owner
-      OR st.lease_expires_at <= clock_timestamp()
+${LEASE_TAKE_ON_CONFLICT}
   RETURNING st.job, st.lease_owner, st.lease_fence
 ),
-stale AS (
-  SELECT r.id
-    FROM __SCHEMA__.runs AS r
-    JOIN acquired ON r.job = acquired.job
-   WHERE r.status = 'running' AND r.owner IS DISTINCT FROM acquired.lease_owner
-   ORDER BY r.id
-     FOR UPDATE OF r
-),
-interrupted AS (
-  UPDATE __SCHEMA__.runs AS r
-     SET status = 'interrupted', ended_at = $4::bigint, error = $5::text
-    FROM stale
-   WHERE r.id = stale.id
-  RETURNING r.id
-)
+${interruptTakenOverRuns('acquired', '$4', '$5')}
 SELECT job, lease_fence::text AS fence FROM acquired`;
 
 /**

@@ -42,6 +42,7 @@ import * as statements from './statements.js';
 import { storeFailure } from './store-failure.js';
 import { describeTarget } from './target.js';
 import { PostgresBatchUpkeep } from './batch-upkeep.js';
+import { unexecutedColumns } from './unexecuted-columns.js';
 import type { PostgresStoreOptions } from './postgres-store-options.js';
 
 export type { PostgresStoreOptions } from './postgres-store-options.js';
@@ -270,8 +271,8 @@ export class PostgresStore implements JobStore {
   }
 
   /**
-   * Many claims: those without unexecuted ticks or a retry in one atomic statement
-   * (`CLAIM_RUNS_SQL`), the others one by one as {@link PostgresStore.claimRun}; then one read
+   * Many claims: those that are not a retry in one atomic statement (`CLAIM_RUNS_SQL`, with
+   * their unexecuted ticks), retries one by one as {@link PostgresStore.claimRun}; then one read
    * of the refused jobs' marks tells `taken` from `busy`. A failed batch statement is not
    * re-sent (its outcome is unknown: the caller re-sends its claims with `retry`).
    */
@@ -279,7 +280,7 @@ export class PostgresStore implements JobStore {
     checkClaimRequests(requests);
     const simple: ClaimRequest[] = [];
     const single: ClaimRequest[] = [];
-    for (const request of requests) (request.retry === true || request.unexecuted !== undefined ? single : simple).push(request);
+    for (const request of requests) (request.retry === true ? single : simple).push(request);
     const answers = new Map<string, RunClaim | null>();
     const [batch] = await Promise.all([
       simple.length === 0
@@ -293,6 +294,7 @@ export class PostgresStore implements JobStore {
             this.#clock.now(),
             INTERRUPTED_RUN_ERROR,
             simple.map((request) => request.key ?? null),
+            ...unexecutedColumns(simple),
           ]),
       ...single.map(async (request) => answers.set(request.job, await this.claimRun(request))),
     ]);

@@ -73,11 +73,13 @@ export interface BatchClaimRow {
   fence: string;
   /** Trigger number (bigint as text). */
   trigger_number: string;
+  /** How many of the request's unexecuted ticks were recorded. */
+  unexecuted_recorded: number;
 }
 
 /** Map a claim row (single or batch) to a {@link RunClaim}. */
 export function toRunClaim(row: ClaimRow | BatchClaimRow): RunClaim {
-  return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number), unexecutedRecorded: 'unexecuted_recorded' in row ? row.unexecuted_recorded : 0 };
+  return { runId: row.run_id, fence: Number(row.fence), trigger: Number(row.trigger_number), unexecutedRecorded: row.unexecuted_recorded };
 }
 
 /** A nullable bigint-as-text column as a number. */

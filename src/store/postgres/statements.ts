@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { interruptTakenOverRuns, LEASE_TAKE_ON_CONFLICT } from './takeover-sql.js';
 
 /**
  * Serializes migrations: a transaction-level advisory lock (released at commit or rollback).
@@ -203,16 +204,18 @@ SELECT retried.id::text, retried.fence::text, retried.trigger_number::text, true
   FROM retried JOIN refreshed ON refreshed.lease_fence = retried.fence`;
 
 /**
- * MANY CLAIMS in one atomic statement, for distinct jobs, none with unexecuted ticks or a
- * retry: `CLAIM_RUN_SQL`'s steps 1, 2 and 4 over arrays. The state rows are locked in job
+ * MANY CLAIMS in one atomic statement, for distinct jobs, none a retry: `CLAIM_RUN_SQL`'s steps
+ * 1 to 4 over arrays (the unexecuted ticks of all requests flattened into three arrays), so that
+ * replicas that fell behind catch up with one statement per batch, not one per job. The state rows are locked in job
  * order (`COLLATE "C"`) and the runs a takeover interrupts in id order, as every statement that
  * locks several rows does, so batches never deadlock: the later one waits for the earlier to
  * commit, then sees the marks it moved.
  * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 ticks (bigint[], NULL for none),
  * --         $4 started_at (bigint[]), $5 lease_ms (double precision[]),
  * --         $6 ended_at and $7 error for the runs interrupted by a takeover,
- * --         $8 claim keys (text[], NULL for none)
- * Returns one row per claimed job: job, run_id, fence, trigger_number.
+ * --         $8 claim keys (text[], NULL for none),
+ * --         $9, $10, $11 the unexecuted ticks: job (text[]), tick (bigint[]), status (text[])
+ * Returns one row per claimed job: job, run_id, fence, trigger_number, unexecuted_recorded.
  */
 export const CLAIM_RUNS_SQL = `
 WITH requested AS (
@@ -227,32 +230,31 @@ claimed AS (
     FROM requested
    ORDER BY job COLLATE "C"
 ${claimOnConflict()}
-  RETURNING st.job, st.lease_owner, st.trigger_count, st.lease_fence
+  RETURNING st.job, st.lease_owner, st.trigger_count, st.lease_fence, st.previous_tick_at
 ),
-stale AS (
-  SELECT r.id
-    FROM __SCHEMA__.runs AS r
-    JOIN claimed ON r.job = claimed.job
-   WHERE r.status = 'running' AND r.owner IS DISTINCT FROM claimed.lease_owner
-   ORDER BY r.id
-     FOR UPDATE OF r
-),
-interrupted AS (
-  UPDATE __SCHEMA__.runs AS r
-     SET status = 'interrupted', ended_at = $6::bigint, error = $7::text
-    FROM stale
-   WHERE r.id = stale.id
-  RETURNING r.id
+${interruptTakenOverRuns('claimed', '$6', '$7')},
+unexecuted AS (
+  INSERT INTO __SCHEMA__.runs (job, tick_at, status, owner)
+  SELECT claimed.job, gap.tick, gap.status, claimed.lease_owner
+    FROM claimed
+    JOIN requested ON requested.job = claimed.job
+    JOIN (SELECT DISTINCT * FROM unnest($9::text[], $10::bigint[], $11::text[]) AS u(job, tick, status)) AS gap ON gap.job = claimed.job
+   WHERE (claimed.previous_tick_at IS NULL OR gap.tick > claimed.previous_tick_at)
+     AND (requested.tick_at IS NULL OR gap.tick < requested.tick_at)
+   ORDER BY claimed.job COLLATE "C", gap.tick
+  RETURNING job
 ),
 run AS (
   INSERT INTO __SCHEMA__.runs (job, tick_at, started_at, status, trigger_number, owner, fence, claim_key)
   SELECT claimed.job, requested.tick_at, requested.started_at, 'running', claimed.trigger_count, claimed.lease_owner, claimed.lease_fence,
          requested.claim_key
-    FROM claimed JOIN requested ON requested.job = claimed.job
+    FROM claimed JOIN requested ON requested.job = claimed.job, (SELECT count(*) FROM unexecuted) AS recorded
    ORDER BY claimed.job COLLATE "C"
   RETURNING job, id, fence, trigger_number
 )
-SELECT job, id::text AS run_id, fence::text AS fence, trigger_number::text AS trigger_number FROM run`;
+SELECT run.job, run.id::text AS run_id, run.fence::text AS fence, run.trigger_number::text AS trigger_number,
+       COALESCE(recorded.n, 0)::integer AS unexecuted_recorded
+  FROM run LEFT JOIN (SELECT job, count(*) AS n FROM unexecuted GROUP BY job) AS recorded ON recorded.job = run.job`;
 
 /**
  * Take or keep a job's lease without a run (interval jobs across replicas). On a takeover, the
@@ -265,15 +267,7 @@ export const ACQUIRE_LEASE_SQL = `
 WITH acquired AS (
   INSERT INTO __SCHEMA__.job_state AS st (job, lease_owner, lease_expires_at, lease_fence)
   VALUES ($1::text, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond', 1)
-  ON CONFLICT (job) DO UPDATE SET
-         lease_owner      = EXCLUDED.lease_owner,
-         lease_expires_at = EXCLUDED.lease_expires_at,
-         lease_fence      = st.lease_fence
-                            + CASE WHEN st.lease_owner = EXCLUDED.lease_owner AND st.lease_expires_at > clock_timestamp()
-                                     THEN 0 ELSE 1 END
-   WHERE st.lease_owner IS NULL
-      OR st.lease_owner = EXCLUDED.lease_owner
-      OR st.lease_expires_at <= clock_timestamp()
+${LEASE_TAKE_ON_CONFLICT}
   RETURNING st.lease_fence
 ),
 interrupted AS (
