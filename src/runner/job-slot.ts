@@ -52,7 +52,7 @@ export interface JobSlot {
   claimInDoubt: string | null;
   /** The job was asked to stop: claims that resolve now are given back. */
   stopping: boolean;
-  /** Writes left before the next prune (0: prune at the next write). */
+  /** Rows left to write before the next prune (a `PruneCountdown`, see prune-schedule.ts; 0: due at the next row). */
   writesUntilPrune: number;
   /** Finish and release work of this job, in order; {@link SETTLED} when none is in progress. */
   settled: Promise<void>;
@@ -86,7 +86,7 @@ export class JobSlots {
   #lastJob: HostedJob | null = null;
   #lastSlot: JobSlot | undefined;
 
-  /** Slots whose first prune is spread over `pruneEvery` writes; `onDeadline` as in {@link createJobSlot}. */
+  /** Slots whose first prune is spread over `pruneEvery` rows (the n-th job's countdown starts at n mod `pruneEvery`, so jobs started together do not all come due at once); `onDeadline` as in {@link createJobSlot}. */
   constructor(pruneEvery: number, onDeadline: (slot: JobSlot) => void) {
     this.#pruneEvery = pruneEvery;
     this.#onDeadline = onDeadline;

@@ -1,8 +1,10 @@
 /**
- * `PruneSchedule`: a runner's retention upkeep. The host marks a job due once its history grew
- * by `pruneEvery` writes; every {@link PRUNE_PERIOD_MS} the jobs due are pruned with one
- * `pruneJobs` call per {@link PRUNE_BATCH_JOBS} jobs, so retention costs about one statement per
- * period whatever the number of jobs and runs per second.
+ * `PruneSchedule`: a runner's retention upkeep. A job is due once its history grew by
+ * `pruneEvery` rows, counting every row its store calls inserted (a finished run, and each
+ * missed or skipped tick recorded), so a replica recording many unexecuted ticks per claim is
+ * pruned as often as its rows demand; every {@link PRUNE_PERIOD_MS} the jobs due are pruned with
+ * one `pruneJobs` call per {@link PRUNE_BATCH_JOBS} jobs, so retention costs about one statement
+ * per period whatever the number of jobs and runs per second.
  *
  * @module
  */
@@ -23,10 +25,20 @@ export interface PruneScheduleOptions {
   readonly store: JobStore;
   /** Runs kept per job. */
   readonly retention: number;
+  /** A job is due after this many rows written since it was last due. */
+  readonly pruneEvery: number;
   /** Logs failed prunes (the jobs are pruned again once due again). */
   readonly logger: JobLogger;
   /** Given each prune call in flight (the host counts them for its drain). */
   readonly track: (work: Promise<void>) => void;
+}
+
+/** A job's countdown to its next prune (kept on the host's slot of the job). */
+export interface PruneCountdown {
+  /** Job name. */
+  readonly name: string;
+  /** Rows left to write before the job is due (0: due at the next row). */
+  writesUntilPrune: number;
 }
 
 /** Prunes the jobs marked due, in batches, on a fixed period (see the module comment). */
@@ -39,6 +51,21 @@ export class PruneSchedule {
   /** @param options - see {@link PruneScheduleOptions} */
   constructor(options: PruneScheduleOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Counts `rows` rows written for a job; the row that exhausts its countdown makes it due and
+   * restarts the countdown at `pruneEvery` (rows written in the same call are pruned in the
+   * same round, as they are already stored).
+   */
+  counted(job: PruneCountdown, rows: number): void {
+    if (rows <= 0) return;
+    if (job.writesUntilPrune >= rows) {
+      job.writesUntilPrune -= rows;
+      return;
+    }
+    job.writesUntilPrune = this.#options.pruneEvery - 1;
+    this.due(job.name);
   }
 
   /** Marks a job due: it is pruned at the next round. */

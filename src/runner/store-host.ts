@@ -73,7 +73,7 @@ export interface StoreHostOptions {
   readonly claimAheadMs?: number;
   /** Runs kept per job. */
   readonly retention: number;
-  /** Prune a job's history after this many writes (finishes and unexecuted ticks), at the next prune round. Default 50. */
+  /** Prune a job's history after this many rows written (finished runs and recorded missed/skipped ticks), at the next prune round. Default 50. */
   readonly pruneEvery?: number;
   /** Receives the runner events derived from the jobs' events. */
   readonly events: TypedEmitter<RunnerEventMap>;
@@ -97,7 +97,6 @@ export class StoreHost implements JobHost {
   readonly #store: JobStore;
   readonly #owner: string;
   readonly #leaseMs: number;
-  readonly #pruneEvery: number;
   readonly #prunes: PruneSchedule;
   readonly #upkeep: LeaseUpkeep;
   readonly #events: TypedEmitter<RunnerEventMap>;
@@ -139,8 +138,8 @@ export class StoreHost implements JobHost {
     this.pollMs = options.pollMs;
     this.claimAheadMs = options.claimAheadMs ?? 0;
     if (options.wrapExecution !== undefined) this.wrapExecution = options.wrapExecution;
-    this.#pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
-    this.#slots = new JobSlots(this.#pruneEvery, (slot) => this.#onDeadline(slot));
+    const pruneEvery = options.pruneEvery ?? DEFAULT_PRUNE_EVERY;
+    this.#slots = new JobSlots(pruneEvery, (slot) => this.#onDeadline(slot));
     this.#events = options.events;
     this.#logger = options.logger;
     this.#leaseWait = new LeaseWaitNotice(options.store, options.logger);
@@ -150,7 +149,7 @@ export class StoreHost implements JobHost {
       drop: (slot) => this.#dropLease(slot),
       hold: (slot, fence, sentAt) => this.#holdLease(slot, fence, sentAt),
     });
-    this.#prunes = new PruneSchedule({ store: options.store, retention: options.retention, logger: options.logger, track: (work) => void this.#track(work) });
+    this.#prunes = new PruneSchedule({ store: options.store, retention: options.retention, pruneEvery, logger: options.logger, track: (work) => void this.#track(work) });
     this.#reports = new RunReportWriter(options.store, options.events, options.logger);
     const store = options.store;
     // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
@@ -206,7 +205,7 @@ export class StoreHost implements JobHost {
     }
     const claim = answer;
     this.#leaseWait.granted(job.name);
-    if (unexecuted !== null) this.#countWrite(slot);
+    this.#prunes.counted(slot, claim.unexecutedRecorded);
     this.#holdLease(slot, claim.fence, sentAt);
     const controller = request.controller;
     const fence = claim.fence;
@@ -253,9 +252,9 @@ export class StoreHost implements JobHost {
   async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     if (ticks.ticks.length === 0) return 0;
     const slot = this.#slots.of(job);
-    const recorded = await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status });
-    this.#countWrite(slot);
-    return recorded ? ticks.ticks.length : 0;
+    const recorded = (await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status })) ? ticks.ticks.length : 0;
+    this.#prunes.counted(slot, recorded);
+    return recorded;
   }
 
   /** {@inheritDoc JobHost.detach} Releases the lease in this pass's batch, after the job's finish if one is pending. */
@@ -344,7 +343,7 @@ export class StoreHost implements JobHost {
     return this.#chain(slot, async () => {
       await this.#reports.end(record.id, this.pollMs);
       await this.#persistFinish(slot, record.id, { status: outcome.status, endedAt: outcome.endedAt, error });
-      this.#countWrite(slot);
+      this.#prunes.counted(slot, 1);
       if (leaseLost) this.#dropLease(slot);
       else if (!slot.keepsLease || slot.stopping) await this.#release(slot);
     });
@@ -427,22 +426,6 @@ export class StoreHost implements JobHost {
     this.#pending++;
     promise.then(this.#settleOne, this.#settleOne);
     return promise;
-  }
-
-  // ---- retention ----------------------------------------------------------------------
-
-  /**
-   * Counts a write; every `pruneEvery` writes the job is due for pruning. The n-th job is first
-   * due at its (n mod pruneEvery)+1-th write, so that many jobs started together do not all
-   * come due on their first write.
-   */
-  #countWrite(slot: JobSlot): void {
-    if (slot.writesUntilPrune > 0) {
-      slot.writesUntilPrune -= 1;
-      return;
-    }
-    slot.writesUntilPrune = this.#pruneEvery - 1;
-    this.#prunes.due(slot.name);
   }
 
   // ---- lease renewal ------------------------------------------------------------------

@@ -260,6 +260,45 @@ describe('StoreHost', () => {
     expect(await store.listRuns({ job: 'report' })).toHaveLength(2);
   });
 
+  it('counts every missed tick a claim records toward the next prune, so retention stays bounded', async () => {
+    host.close();
+    host = makeHost({ retention: 10, pruneEvery: 50 });
+    const missedPerClaim = 30;
+    const pruneCallsAfterClaim: number[] = [];
+    for (let index = 0; index < 6; index++) {
+      // Each tick comes after 30 missed ones (a replica that fell behind), recorded by its claim.
+      const tickAt = REFERENCE + (index + 1) * (missedPerClaim + 1) * 60_000;
+      const ticks = Array.from({ length: missedPerClaim }, (_, tick) => tickAt - (missedPerClaim - tick) * 60_000);
+      const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt, startedAt: tickAt, unexecuted: { ticks, count: ticks.length, status: 'missed' }, controller: new AbortController() }));
+      expect(grant.unexecutedRecorded).toBe(missedPerClaim);
+      await host.finish(cronJob, grant, ok());
+      await vi.advanceTimersByTimeAsync(PRUNE_PERIOD_MS);
+      pruneCallsAfterClaim.push(store.callsOf('pruneJobs').length);
+      // Between prunes a job holds at most retention + pruneEvery + one claim's rows.
+      expect((await store.listRuns({ job: 'report', limit: 1_000 })).length).toBeLessThanOrEqual(10 + 50 + missedPerClaim + 1);
+    }
+    // Due at its first row, then every 50 rows: every second claim (31 rows each), not every 25th.
+    expect(pruneCallsAfterClaim).toEqual([1, 1, 2, 2, 3, 3]);
+  });
+
+  it('counts the ticks recordUnexecuted recorded toward the next prune, and none it did not record', async () => {
+    host.close();
+    host = makeHost({ retention: 10, pruneEvery: 50 });
+    const ticks = (from: number): number[] => Array.from({ length: 30 }, (_, tick) => REFERENCE + (from + tick) * 60_000);
+    expect(await host.recordUnexecuted(cronJob, { ticks: ticks(0), count: 30, status: 'skipped' })).toBe(30);
+    expect(await host.recordUnexecuted(cronJob, { ticks: ticks(0), count: 30, status: 'skipped' })).toBe(0);
+    expect(await host.recordUnexecuted(cronJob, { ticks: ticks(30), count: 30, status: 'skipped' })).toBe(30);
+    await vi.advanceTimersByTimeAsync(PRUNE_PERIOD_MS);
+    expect(store.callsOf('pruneJobs')).toHaveLength(1);
+    expect(await host.recordUnexecuted(cronJob, { ticks: ticks(60), count: 30, status: 'skipped' })).toBe(30);
+    await vi.advanceTimersByTimeAsync(PRUNE_PERIOD_MS);
+    expect(store.callsOf('pruneJobs')).toEqual([
+      [['report'], 10],
+      [['report'], 10],
+    ]);
+    expect(await store.listRuns({ job: 'report', limit: 1_000 })).toHaveLength(10);
+  });
+
   it('prunes every job due in one round with one pruneJobs call, and the jobs still due when drained', async () => {
     host.close();
     host = makeHost({ retention: 1, pruneEvery: 1 });
