@@ -3,24 +3,29 @@
  * lease — who holds it and when it expires — instead of leaving the operator to guess.
  */
 import type { JobLogger } from '../job/job-logger.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobStateRecord } from '../store/job-store.js';
+
+/** Reads one job's stored state; the host batches these reads (see {@link LeaseWaitNotice}). */
+export type JobStateReader = (job: string) => Promise<JobStateRecord | null>;
 
 /**
  * Logs the first refusal of each wait for another owner's lease (`event: 'lease-wait'`), with
  * the holder and the expiry the store reports; a grant ends the wait, so the next refusal is
  * logged again. Reading the holder is a background call: the job never waits for it.
+ * Replicas competing for one tick get many jobs refused at once, so the host passes a reader
+ * that batches (its `loadStates` batch), not one `loadState` statement per job.
  */
 export class LeaseWaitNotice {
-  readonly #store: JobStore;
+  readonly #read: JobStateReader;
   readonly #logger: JobLogger;
   readonly #waiting = new Set<string>();
 
   /**
-   * @param store - where the lease holder is read
+   * @param read - reads a job's state, where the lease holder is found
    * @param logger - where the notice goes
    */
-  constructor(store: JobStore, logger: JobLogger) {
-    this.#store = store;
+  constructor(read: JobStateReader, logger: JobLogger) {
+    this.#read = read;
     this.#logger = logger;
   }
 
@@ -28,7 +33,7 @@ export class LeaseWaitNotice {
   refused(job: string): void {
     if (this.#waiting.has(job)) return;
     this.#waiting.add(job);
-    this.#store.loadState(job).then(
+    this.#read(job).then(
       (state) => {
         if (!this.#waiting.has(job)) return;
         const holder = state?.leaseOwner ?? null;

@@ -142,7 +142,6 @@ export class StoreHost implements JobHost {
     this.#slots = new JobSlots(pruneEvery, (slot) => this.#onDeadline(slot));
     this.#events = options.events;
     this.#logger = options.logger;
-    this.#leaseWait = new LeaseWaitNotice(options.store, options.logger);
     this.#upkeep = new LeaseUpkeep(options, {
       confirm: (slot, sentAt) => this.#confirm(slot, sentAt),
       lose: (slot, run, detail) => this.#loseLease(slot, run, detail),
@@ -155,6 +154,7 @@ export class StoreHost implements JobHost {
     // Stores reject bad arguments with TypeError or RangeError, outages with StoreError.
     const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
     this.#restores = new CallBatcher((jobs) => store.loadStates(jobs), badArgument);
+    this.#leaseWait = new LeaseWaitNotice((job) => this.#restores.call(job), options.logger);
     this.#claims = new CallBatcher((requests) => store.claimRuns(requests), badArgument);
     this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes), badArgument);
     this.#releases = new LeaseReleases(store, options.logger, (batch) => void this.#track(batch), badArgument);

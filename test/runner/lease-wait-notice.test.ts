@@ -19,7 +19,7 @@ describe('LeaseWaitNotice', () => {
   it('logs the first refusal of a wait once, with the holder and when its lease expires', async () => {
     const store = await heldStore();
     const logger = new CaptureLogger();
-    const notice = new LeaseWaitNotice(store, logger);
+    const notice = new LeaseWaitNotice((job) => store.loadState(job), logger);
     for (let i = 0; i < 5; i++) notice.refused('report');
     await settle();
     const waits = logger.events('lease-wait');
@@ -34,7 +34,7 @@ describe('LeaseWaitNotice', () => {
   it('logs again after a grant ended the previous wait, and per job', async () => {
     const store = await heldStore();
     const logger = new CaptureLogger();
-    const notice = new LeaseWaitNotice(store, logger);
+    const notice = new LeaseWaitNotice((job) => store.loadState(job), logger);
     notice.refused('report');
     notice.refused('other');
     await settle();
@@ -49,7 +49,7 @@ describe('LeaseWaitNotice', () => {
     const store = await heldStore();
     store.loadState = () => Promise.reject(new Error('connection refused'));
     const logger = new CaptureLogger();
-    new LeaseWaitNotice(store, logger).refused('report');
+    new LeaseWaitNotice((job) => store.loadState(job), logger).refused('report');
     await settle();
     expect(logger.events('lease-wait')).toMatchObject([{ bindings: { holder: null, expiresAt: null }, message: expect.stringContaining('could not be read') }]);
   });
