@@ -171,5 +171,9 @@ first replica to reach the rows wins them; the others find the ticks taken), the
 \`finishRuns\` and the lease releases as one \`releaseLeases\`; the lease upkeep of all held leases is one
 \`renewLeases\` (executions) and one \`acquireLeases\` (idle interval jobs) per third of the lease TTL, and
 retention one \`pruneJobs\` per second. None of these grows with the number of jobs; only the rows they touch do.
+
+Lease-wait notices are batched too: a replica whose claims are refused \`'busy'\` (another replica holds the
+lease) reads the holders for its log line in one \`loadStates\` per tick, not one \`loadState\` per refused job.
+\`benchmarks/replicas/count-store-calls.mjs\` counts each replica's store calls per method and second.
 `;
 }

@@ -13,9 +13,9 @@
  *   of leases held: one `renewLeases` (executions) and one `acquireLeases` (idle interval jobs).
  * - How a run ended is written with `finishRuns`, retried every `pollMs` while the store
  *   fails, before the next claim of that job.
- * - Restores, claims, finishes and releases asked for at the same moment (while the microtask
- *   queue drains: many jobs due on one tick) go to the store as one batch call each
- *   ({@link CallBatcher}).
+ * - Restores (and the reads of a lease's holder for {@link LeaseWaitNotice}), claims, finishes
+ *   and releases asked for at the same moment (while the microtask queue drains: many jobs due
+ *   on one tick) go to the store as one batch call each ({@link CallBatcher}).
  * - Each job's history is pruned to the newest `retention` runs as it grows, in batches on a
  *   fixed period ({@link PruneSchedule}).
  *
