@@ -72,6 +72,8 @@ describe.sequential('cluster controls (real processes, real PostgreSQL)', () => 
     expect(await post(b, '/api/jobs/tick/resume', { by: 'e2e-operator' })).toMatchObject({ status: 200, body: { pause: { by: 'e2e-operator' }, job: { paused: false } } });
     const next = await set.nextLine((line): line is Received<BeginLine> => line.type === 'begin', 5_000, resumedAt);
     console.log(`[controls] first execution after the resume began ${next.receivedAt - resumedAt} ms later, on ${next.replica}`);
+    // Every replica learns of the resume within one poll (plus slack), as it learnt of the pause.
+    await sleep(POLL_MS + SLACK_MS);
     for (const replica of [a, b, d]) expect((await jobOn(replica))?.pause).toBeNull();
     await set.stopAll();
   }, 90_000);
