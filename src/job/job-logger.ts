@@ -1,7 +1,12 @@
 /**
  * Logging for jobs: the pino-compatible logger contract and the default logger.
+ *
+ * pino is loaded on first use of the default logger, not when this module is imported: a
+ * thread-isolated job's worker imports the run context (and so this module) but logs through
+ * the main thread, and must not pay pino's heap under a tight `resourceLimits`.
  */
-import { pino } from 'pino';
+import { createRequire } from 'node:module';
+import type * as Pino from 'pino';
 
 /** One logging method, in pino's calling convention: `(bindings, message)` or `(message)`. */
 export type LogMethod = (objOrMessage: unknown, message?: string, ...args: unknown[]) => void;
@@ -53,7 +58,10 @@ const shared = globalThis as { [DEFAULT_LOGGER]?: JobLogger };
  * @throws RangeError naming the valid levels when `LOG_LEVEL` is not one
  */
 export function getDefaultLogger(): JobLogger {
-  shared[DEFAULT_LOGGER] ??= pino({ name: 'eleanor-jobs', level: logLevelFromEnv() });
+  if (shared[DEFAULT_LOGGER] === undefined) {
+    const { pino } = createRequire(import.meta.url)('pino') as typeof Pino;
+    shared[DEFAULT_LOGGER] = pino({ name: 'eleanor-jobs', level: logLevelFromEnv() });
+  }
   return shared[DEFAULT_LOGGER];
 }
 
