@@ -2,6 +2,12 @@
 // (benchmarks/replicas/run-scale.mjs, which writes docs/benchmarks-scale.md and its chart).
 import { existsSync, readFileSync } from 'node:fs';
 
+/** The retention run's page (benchmarks/replicas/run-retention.mjs), linked once it exists. */
+const RETENTION_PAGE = new URL('../../docs/benchmarks-retention.md', import.meta.url);
+const RETENTION_LINE = `
+Retention over a long run (runs table size, lateness and claim times per minute):
+[benchmarks-retention.md](benchmarks-retention.md).`;
+
 /** Scenario 6's result from `path` if it ran after `date` (this run's cases), else null. */
 export function scaleAfter(path, date) {
   if (!existsSync(path)) return null;
@@ -23,7 +29,7 @@ start lateness p50 / p99 / max ${s6.latenessP50} / ${s6.latenessP99} / ${s6.late
 ${s6.statementsPerSecond.toFixed(0)} PostgreSQL statements per second (${s6.statementsPerReplicaSecond.toFixed(1)} per replica per tick-second); with
 \`claimAhead: 0\`: p99 ${at.latenessP99} ms, ${at.duplicates} duplicates, ${at.missed} missed. Target (p99 under 50 ms, 0 duplicates,
 0 missed, at least 60 s): **${met ? 'met' : 'not met'}**. Every figure, the CPU of each process and the retention
-readings: [benchmarks-scale.md](benchmarks-scale.md) (run ${result.date}).
+readings: [benchmarks-scale.md](benchmarks-scale.md) (run ${result.date}).${existsSync(RETENTION_PAGE) ? RETENTION_LINE : ''}
 
 ![Scaling chart](benchmarks-scale.svg)
 `;

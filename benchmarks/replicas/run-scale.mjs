@@ -9,17 +9,17 @@
 // Prints one JSON line; with --out also writes it to that file, and the page and chart to
 // docs/benchmarks-scale.md and docs/benchmarks-scale.svg.
 //   node benchmarks/replicas/run-scale.mjs [--jobs 10000] [--seconds 60] [--curve-seconds 25] [--retention 20] [--out f.json]
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { register } from 'tsx/esm/api';
 import { postmasterPid, readCounters } from './pg-counters.mjs';
-import { cpuMs, parentPid, processTreeCpuMs } from './process-cpu.mjs';
+import { parentPid } from './process-cpu.mjs';
 import { scaleChart, scalePage } from './scale-page.mjs';
+import { startReplica } from './start-replica.mjs';
 import { tickFigures } from './tick-figures.mjs';
+import { reading } from './window-reading.mjs';
 
 register();
 const { startPostgresCluster } = await import('../../test/helpers/postgres-cluster.ts');
@@ -33,34 +33,11 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const replicaPath = fileURLToPath(new URL('./replica.mjs', import.meta.url));
 const retention = Number(values.retention);
 /** Readings of the runs table taken every this many ms during a window (retention at work). */
 const TABLE_READING_MS = 10_000;
 
 const sleepUntil = (at) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
-
-/** Starts one replica; resolves `ready` when it reports it started, `done` with its final report. */
-function startReplica(args) {
-  const child = spawn(process.execPath, [replicaPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  let markReady;
-  const ready = new Promise((resolve) => (markReady = resolve));
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-    const firstLine = out.indexOf('\n');
-    if (firstLine >= 0) markReady(JSON.parse(out.slice(0, firstLine)).ready);
-  });
-  const done = new Promise((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`replica exited ${code}`)))),
-  );
-  return { pid: child.pid, ready, done };
-}
-
-/** Replicas' and PostgreSQL's CPU and PostgreSQL's counters at one moment. */
-async function reading(monitor, schema, pids, serverPid) {
-  return { at: Date.now(), replicaCpu: pids.map((pid) => cpuMs(pid)), serverCpu: processTreeCpuMs(serverPid), counters: await readCounters(monitor, schema) };
-}
 
 /** One measured window (see the module comment). `claimAhead` null keeps the runner's default. */
 async function measure(url, monitor, serverPid, { jobs, replicas, seconds, claimAhead, label }) {
