@@ -59,7 +59,7 @@ forbids). Runs table after the run: ${thousands(result.finalRows)} rows (${(resu
 Jobs not stopped at the end: ${result.notStopped}.${late}
 
 Per minute (by tick): executed job-ticks per second; start lateness (start minus tick) p50 / p99 in
-ms, from 1 ms buckets; \`claimRuns\` call durations p50 / p99 in ms as the replicas see them (0.1 ms
+ms, from 1 ms buckets; \`claimRuns\` call durations p50 / p99 in ms as the replicas see them, waiting for a pooled connection included (0.1 ms
 buckets; each call claims a batch); the runs table at the minute's end: rows (exact count), table +
 indexes size, dead rows; rows deleted and inserted per second and PostgreSQL statements (transactions)
 per second over the minute (all the schema's tables); CPU % of one core, PostgreSQL / each replica. The 30 s samples are in the JSON.

@@ -14,18 +14,13 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { register } from 'tsx/esm/api';
 import { Histogram } from '../lib/histogram.mjs';
-import { postmasterPid } from './pg-counters.mjs';
-import { parentPid } from './process-cpu.mjs';
+import { withMonitoredCluster } from './monitored-cluster.mjs';
 import { retentionPage } from './retention-page.mjs';
 import { retentionVerdict } from './retention-verdict.mjs';
 import { startReplica } from './start-replica.mjs';
 import { reading } from './window-reading.mjs';
 
-register();
-const { startPostgresCluster } = await import('../../test/helpers/postgres-cluster.ts');
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '3000' },
@@ -129,18 +124,17 @@ async function keptDuplicates(monitor) {
   return Number(rows[0].n);
 }
 
-const cluster = await startPostgresCluster();
-const monitor = new pg.Client({ connectionString: cluster.url });
-try {
-  await monitor.connect();
-  const serverPid = await postmasterPid(monitor, parentPid);
+await withMonitoredCluster(async ({ url, monitor, serverPid }) => {
   const loadBefore = loadavg();
   const startedAt = Date.now();
   // Minute 1 starts at `origin`, a whole second after the warm-up; the replicas stop 2 s after the last minute.
   const origin = Math.ceil((startedAt + warmUp * 1000) / 1000) * 1000;
   const end = origin + minutes * 60_000;
   const seconds = Math.ceil((end + 2000 - startedAt) / 1000);
-  const children = Array.from({ length: replicas }, () => startReplica([cluster.url, String(jobs), String(seconds), SCHEMA, 'default', String(retention), String(origin)]));
+  const children = Array.from({ length: replicas }, () => startReplica([url, String(jobs), String(seconds), SCHEMA, 'default', String(retention), String(origin)]));
+  // A replica that fails ends the run once sampling is over (awaited below), not as an unhandled rejection.
+  const finished = Promise.all(children.map((child) => child.done));
+  finished.catch(() => undefined);
   const readyAt = await Promise.all(children.map((child) => child.ready));
   const pids = children.map((child) => child.pid);
   const samples = [];
@@ -148,7 +142,7 @@ try {
     await sleepUntil(at);
     samples.push(await sample(monitor, pids, serverPid));
   }
-  const outputs = await Promise.all(children.map((child) => child.done));
+  const outputs = await finished;
   const { perMinute, latenessByMinute } = minuteFigures(outputs, samples);
   const result = {
     date: new Date(startedAt).toISOString(),
@@ -177,7 +171,4 @@ try {
     writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(values.page, retentionPage(result));
   }
-} finally {
-  await monitor.end().catch(() => undefined);
-  await cluster.stop();
-}
+});

@@ -12,17 +12,13 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { register } from 'tsx/esm/api';
-import { postmasterPid, readCounters } from './pg-counters.mjs';
-import { parentPid } from './process-cpu.mjs';
+import { withMonitoredCluster } from './monitored-cluster.mjs';
+import { readCounters } from './pg-counters.mjs';
 import { scaleChart, scalePage } from './scale-page.mjs';
 import { startReplica } from './start-replica.mjs';
 import { tickFigures } from './tick-figures.mjs';
 import { reading } from './window-reading.mjs';
 
-register();
-const { startPostgresCluster } = await import('../../test/helpers/postgres-cluster.ts');
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '10000' },
@@ -82,18 +78,14 @@ async function measure(url, monitor, serverPid, { jobs, replicas, seconds, claim
   };
 }
 
-const cluster = await startPostgresCluster();
-const monitor = new pg.Client({ connectionString: cluster.url });
-try {
-  await monitor.connect();
-  const serverPid = await postmasterPid(monitor, parentPid);
+await withMonitoredCluster(async ({ url, monitor, serverPid }) => {
   const loadBefore = loadavg();
   const startedAt = Date.now();
   const jobs = Number(values.jobs);
   const seconds = Number(values.seconds);
   const curveSeconds = Number(values['curve-seconds']);
-  const scenario = await measure(cluster.url, monitor, serverPid, { jobs, replicas: 3, seconds, claimAhead: null, label: `s6 ${jobs}` });
-  const atTick = await measure(cluster.url, monitor, serverPid, { jobs, replicas: 3, seconds, claimAhead: 0, label: `s6 ${jobs} at tick` });
+  const scenario = await measure(url, monitor, serverPid, { jobs, replicas: 3, seconds, claimAhead: null, label: `s6 ${jobs}` });
+  const atTick = await measure(url, monitor, serverPid, { jobs, replicas: 3, seconds, claimAhead: 0, label: `s6 ${jobs} at tick` });
   const curve = [];
   if (!values['no-curve']) {
     for (const [curveJobs, replicas] of [
@@ -102,7 +94,7 @@ try {
       [3000, 1],
       [3000, 6],
     ]) {
-      curve.push(await measure(cluster.url, monitor, serverPid, { jobs: curveJobs, replicas, seconds: curveSeconds, claimAhead: null, label: `curve ${curveJobs} x${replicas}` }));
+      curve.push(await measure(url, monitor, serverPid, { jobs: curveJobs, replicas, seconds: curveSeconds, claimAhead: null, label: `curve ${curveJobs} x${replicas}` }));
     }
   }
   const result = {
@@ -121,7 +113,4 @@ try {
     writeFileSync(new URL('../../docs/benchmarks-scale.md', import.meta.url), scalePage(result));
     writeFileSync(new URL('../../docs/benchmarks-scale.svg', import.meta.url), scaleChart(result));
   }
-} finally {
-  await monitor.end().catch(() => undefined);
-  await cluster.stop();
-}
+});

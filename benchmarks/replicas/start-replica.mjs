@@ -6,13 +6,16 @@ const replicaPath = fileURLToPath(new URL('./replica.mjs', import.meta.url));
 
 /**
  * Starts replica.mjs with `args`; `ready` resolves with the epoch ms it reports once started,
- * `done` with its final JSON report (rejects when it exits non-zero).
+ * (rejects when it exits before), `done` with its final JSON report (rejects when it exits non-zero).
  */
 export function startReplica(args) {
   const child = spawn(process.execPath, [replicaPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   let markReady;
-  const ready = new Promise((resolve) => (markReady = resolve));
+  let failReady;
+  const ready = new Promise((resolve, reject) => ([markReady, failReady] = [resolve, reject]));
+  // No-op once ready: a replica that exits before it reports ready must not leave the caller waiting.
+  child.on('exit', (code) => failReady(new Error(`replica exited ${code} before it was ready`)));
   child.stdout.on('data', (chunk) => {
     out += chunk;
     const firstLine = out.indexOf('\n');
