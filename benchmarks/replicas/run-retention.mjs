@@ -34,12 +34,15 @@ const { values } = parseArgs({
 });
 const [jobs, replicas, minutes, retention, warmUp] = ['jobs', 'replicas', 'minutes', 'retention', 'warm-up'].map((name) => {
   const value = Number(values[name]);
-  if (!Number.isInteger(value) || value < (name === 'warm-up' ? 0 : 1)) throw new Error(`--${name}: expected a positive integer, got ${JSON.stringify(values[name])}`);
+  const least = name === 'warm-up' ? 0 : 1;
+  if (!Number.isInteger(value) || value < least) throw new Error(`--${name}: expected an integer of at least ${least}, got ${JSON.stringify(values[name])}`);
   return value;
 });
 const SCHEMA = 'retention';
 /** The orchestrator samples the database and the CPU every this many ms. */
 const SAMPLE_MS = 30_000;
+/** How long the replicas run on after the last minute: the lateness histograms' limit. */
+const STOP_GRACE_MS = 10_000;
 
 const sleepUntil = (at) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
@@ -127,10 +130,11 @@ async function keptDuplicates(monitor) {
 await withMonitoredCluster(async ({ url, monitor, serverPid }) => {
   const loadBefore = loadavg();
   const startedAt = Date.now();
-  // Minute 1 starts at `origin`, a whole second after the warm-up; the replicas stop 2 s after the last minute.
+  // Minute 1 starts at `origin`, a whole second after the warm-up; the replicas run on for
+  // STOP_GRACE_MS after the last minute, so its late ticks (under saturation, seconds late) still run.
   const origin = Math.ceil((startedAt + warmUp * 1000) / 1000) * 1000;
   const end = origin + minutes * 60_000;
-  const seconds = Math.ceil((end + 2000 - startedAt) / 1000);
+  const seconds = Math.ceil((end + STOP_GRACE_MS - startedAt) / 1000);
   const children = Array.from({ length: replicas }, () => startReplica([url, String(jobs), String(seconds), SCHEMA, 'default', String(retention), String(origin)]));
   // A replica that fails ends the run once sampling is over (awaited below), not as an unhandled rejection.
   const finished = Promise.all(children.map((child) => child.done));
