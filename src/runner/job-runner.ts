@@ -306,15 +306,15 @@ export class JobRunner extends TypedEmitter<RunnerEventMap> {
     this.#state = 'stopping';
     this.#controls.close();
     const deadline = Date.now() + timeout * 1000;
-    const jobs = [...this.#jobs.values()];
-    for (const job of jobs) job.requestStop();
+    for (const job of this.#jobs.values()) job.requestStop();
     // Most jobs end within requestStop(): only those still running are waited on (no promise per job).
-    const running = jobs.filter((job) => job.isRunning);
-    const results = await Promise.allSettled(running.map((job) => job.waitUntilDone(timeout)));
-    const failed = new Set(running.filter((_, index) => results[index]?.status !== 'fulfilled'));
+    const running: [string, Promise<void>][] = [];
+    for (const [name, job] of this.#jobs) if (job.isRunning) running.push([name, job.waitUntilDone(timeout)]);
+    const results = await Promise.allSettled(running.map(([, done]) => done));
+    const failed = new Set(running.filter((_, index) => results[index]?.status !== 'fulfilled').map(([name]) => name));
     const stopped: string[] = [];
     const notStopped: string[] = [];
-    for (const job of jobs) (failed.has(job) ? notStopped : stopped).push(job.name);
+    for (const name of this.#jobs.keys()) (failed.has(name) ? notStopped : stopped).push(name);
     if (wasStarted) {
       if (!(await this.#host.drain(Math.max(0, deadline - Date.now())))) {
         this.#logger.warn({ event: 'drain-timeout' }, 'some run outcomes were not written before the timeout; they show as interrupted at the next start');

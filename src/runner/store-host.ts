@@ -35,7 +35,7 @@ import type {
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
 import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, RunFinish, RunProgress, RunRecord } from '../store/job-store.js';
-import { runErrorText } from '../store/run-error-text.js';
+import { runErrorText, storedRunError } from '../store/run-error-text.js';
 import { CancellableWaits } from '../time/cancellable-waits.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
 import { CallBatcher } from './call-batcher.js';
@@ -337,7 +337,8 @@ export class StoreHost implements JobHost {
     if (run === null || run.grant !== grant) return Promise.resolve();
     slot.run = null;
     const error = outcome.error === null ? null : runErrorText(outcome.error);
-    const record: RunRecord = { ...run.record, status: outcome.status, endedAt: outcome.endedAt, error };
+    // Listeners (the live stream, the recent runs, the API) see the text the store keeps, bounded.
+    const record: RunRecord = { ...run.record, status: outcome.status, endedAt: outcome.endedAt, error: storedRunError(error) };
     this.#events.emit('run:end', { job: slot.name, run: record, outcome });
     const leaseLost = run.leaseLost;
     return this.#chain(slot, async () => {

@@ -36,6 +36,7 @@ describe('LeaseWaitNotice', () => {
     const logger = new CaptureLogger();
     const notice = new LeaseWaitNotice((job) => store.loadState(job), logger);
     notice.refused('report');
+    await settle();
     notice.refused('other');
     await settle();
     notice.granted('report');
@@ -43,6 +44,28 @@ describe('LeaseWaitNotice', () => {
     notice.refused('report');
     await settle();
     expect(logger.events('lease-wait').map((entry) => entry.bindings.job)).toEqual(['report', 'other', 'report']);
+  });
+
+  it('logs the waits whose holders are read together as one line naming at most 10 jobs', async () => {
+    const store = new MemoryStore();
+    await store.open();
+    const names = Array.from({ length: 50 }, (_, index) => `job-${index}`);
+    for (const [index, name] of names.entries()) expect(await store.acquireLease(name, index < 40 ? 'replica-a' : 'replica-b', LEASE_MS)).not.toBeNull();
+    const logger = new CaptureLogger();
+    // One batched read answers every job at once, as the host's loadStates batch does.
+    let answer: (() => void) | undefined;
+    const batch = new Promise<void>((resolve) => (answer = resolve));
+    const notice = new LeaseWaitNotice(async (job) => {
+      await batch;
+      return store.loadState(job);
+    }, logger);
+    for (const name of names) notice.refused(name);
+    answer?.();
+    await settle();
+    const waits = logger.events('lease-wait');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]?.bindings).toMatchObject({ count: 50, jobs: names.slice(0, 10), holders: ['replica-a', 'replica-b'] });
+    expect(waits[0]?.message).toMatch(/^50 jobs are waiting for leases of "replica-a", "replica-b"; the first expires at \d{4}-/);
   });
 
   it('still says why when the holder cannot be read', async () => {

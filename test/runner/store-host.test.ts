@@ -5,6 +5,7 @@ import { LeaseLostError } from '../../src/runner/lease-lost-error.js';
 import type { RunnerEventMap } from '../../src/runner/runner-events.js';
 import { PRUNE_PERIOD_MS } from '../../src/runner/prune-schedule.js';
 import { StoreHost } from '../../src/runner/store-host.js';
+import { MAX_RUN_ERROR_LENGTH } from '../../src/store/run-error-text.js';
 import { TypedEmitter } from '../../src/runner/typed-emitter.js';
 import type { ClaimRequest } from '../../src/store/job-store.js';
 import { sharedTimerQueue } from '../../src/time/timer-queue.js';
@@ -74,6 +75,19 @@ describe('StoreHost', () => {
     expect(run).toMatchObject({ status: 'ok', tickAt: REFERENCE, startedAt: REFERENCE, endedAt: REFERENCE + 200, trigger: 1, owner: OWNER });
     expect(seen).toEqual(['start running 1', `end ok ${REFERENCE + 200}`]);
     expect((await store.loadState('report'))?.leaseOwner).toBeNull();
+  });
+
+  it('emits run:end with the error text the store keeps: bounded, never the whole of a huge error', async () => {
+    const ended: (string | null)[] = [];
+    events.on('run:end', ({ run }) => ended.push(run.error));
+    const grant = asGrant(await host.claim(cronJob, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() }));
+    const huge = new Error(`boom\u0000${'x'.repeat(MAX_RUN_ERROR_LENGTH * 4)}`);
+    await host.finish(cronJob, grant, { status: 'failed', endedAt: REFERENCE, error: huge });
+    const [stored] = await store.listRuns({ job: 'report' });
+    expect(ended).toHaveLength(1);
+    expect(ended[0]?.length).toBeLessThan(MAX_RUN_ERROR_LENGTH + 100);
+    expect(ended[0]).toMatch(/^Error: boom\\0x+\n\[cut: \d+ more characters, \d+ in all\]$/);
+    expect(ended[0]).toBe(stored?.error);
   });
 
   it('refuses a tick at or before the mark', async () => {
