@@ -56,7 +56,7 @@ export class CallBatcher<Item, Answer> {
     this.#settlers = [];
     this.#scheduled = false;
     const settlerChunks = inChunks(settlers);
-    await Promise.all(inChunks(items).map((chunk, index) => this.#sendBatch(chunk, settlerChunks[index] as Settler<Answer>[])));
+    await Promise.all(inChunks(items).map((chunk, index) => this.#sendBatch(chunk, settlerChunks[index] as readonly Settler<Answer>[])));
   }
 
   async #sendBatch(items: readonly Item[], settlers: readonly Settler<Answer>[]): Promise<void> {

@@ -12,7 +12,9 @@ describe('inChunks', () => {
   });
 
   it('gives one chunk for a batch within the limit, none for no items, and honours a given size', () => {
-    expect(inChunks([1, 2, 3])).toEqual([[1, 2, 3]]);
+    const fits = [1, 2, 3];
+    expect(inChunks(fits)).toEqual([[1, 2, 3]]);
+    expect(inChunks(fits)[0], 'not copied').toBe(fits);
     expect(inChunks(Array.from({ length: MAX_BATCH_ITEMS }, () => 0))).toHaveLength(1);
     expect(inChunks([])).toEqual([]);
     expect(inChunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
