@@ -16,7 +16,8 @@ interface Settler<Answer> {
  * Node runs it only once the microtask queue is empty, so after every job woken in the same
  * callback has made its call, and without waiting for a turn of the event loop. Calls made
  * while a batch is in flight go into the next one. A batch of more than `MAX_BATCH_ITEMS`
- * (`in-chunks.ts`) calls is sent as several consecutive chunks at once, each answered (or failed) on its own.
+ * (`in-chunks.ts`) calls is sent as several consecutive chunks at once, each answered (or
+ * failed) on its own.
  */
 export class CallBatcher<Item, Answer> {
   #items: Item[] = [];

@@ -1,7 +1,8 @@
 /**
  * The lease releases of a {@link StoreHost}, gathered while the microtask queue drains and sent
- * as one `releaseLeases` call (one per `MAX_BATCH_ITEMS` releases, see `in-chunks.ts`): a runner that stops 10,000 jobs pays for one store call and one
- * promise, not for a promise, a closure and a settler per job.
+ * as one `releaseLeases` call (one per `MAX_BATCH_ITEMS` releases, see `in-chunks.ts`, each
+ * failing alone): a runner that stops 10,000 jobs pays for ten store calls and one promise, not
+ * for a promise, a closure and a settler per job.
  *
  * @module
  */

@@ -1,10 +1,10 @@
 /**
  * `LeaseUpkeep`: one round of a runner's lease upkeep, at most two store calls per
  * `MAX_BATCH_ITEMS` leases held (see `in-chunks.ts`): one `renewLeases` for the leases an
- * execution (or its finish) holds, so that a lost lease aborts it, and one `acquireLeases` for idle
- * interval jobs, which may also take a lapsed lease back (with a new fence). The answers go back to the host through
- * {@link LeaseUpkeepOutcomes}; a failed call is logged once for the round, and the leases'
- * deadlines, not the answers, decide when a lease counts as lost.
+ * execution (or its finish) holds, so that a lost lease aborts it, and one `acquireLeases` for
+ * idle interval jobs, which may also take a lapsed lease back (with a new fence). The answers go
+ * back to the host through {@link LeaseUpkeepOutcomes}; a failed call is logged once for the
+ * round, and the leases' deadlines, not the answers, decide when a lease counts as lost.
  *
  * @module
  */

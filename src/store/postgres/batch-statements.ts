@@ -1,9 +1,9 @@
 /**
  * The SQL of the PostgreSQL store's batch lease upkeep, retention and unexecuted ticks
  * (`acquireLeases`, `renewLeases`, `pruneJobs`, `skipTicksOfJobs`): one statement per call,
- * whatever the number of jobs. Like every
- * statement that locks several rows, each locks job states in job order (`COLLATE "C"`) and
- * runs in id order, so concurrent batches of several replicas never deadlock.
+ * whatever the number of jobs. Like every statement that locks several rows, each locks job
+ * states in job order (`COLLATE "C"`) and runs in id order, so concurrent batches of several
+ * replicas never deadlock.
  * `__SCHEMA__` stands for the quoted schema (see `bindSchema`).
  *
  * @module

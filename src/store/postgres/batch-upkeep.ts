@@ -1,5 +1,5 @@
 /**
- * `PostgresBatchUpkeep`: the PostgreSQL store's batch lease upkeep and retention, each call one
+ * `PostgresBatchUpkeep`: the PostgreSQL store's batch lease upkeep, retention and unexecuted ticks, each call one
  * statement (see `batch-statements.ts`) whatever the number of jobs, so that a replica's
  * statements per second do not grow with the jobs it holds.
  *
