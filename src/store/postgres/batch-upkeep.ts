@@ -1,7 +1,7 @@
 /**
- * `PostgresBatchUpkeep`: the PostgreSQL store's batch lease upkeep, retention and unexecuted ticks, each call one
- * statement (see `batch-statements.ts`) whatever the number of jobs, so that a replica's
- * statements per second do not grow with the jobs it holds.
+ * `PostgresBatchUpkeep`: the PostgreSQL store's batch lease upkeep, retention and unexecuted
+ * ticks, each call one statement (see `batch-statements.ts`) whatever the number of jobs, so
+ * that a replica's statements per second do not grow with the jobs it holds.
  *
  * @module
  */
