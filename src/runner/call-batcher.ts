@@ -1,3 +1,5 @@
+import { inChunks } from './in-chunks.js';
+
 /** How one call's promise is settled. */
 interface Settler<Answer> {
   readonly resolve: (answer: Answer) => void;
@@ -13,7 +15,9 @@ interface Settler<Answer> {
  * second on PostgreSQL. The batch is sent from `process.nextTick` scheduled by the first call:
  * Node runs it only once the microtask queue is empty, so after every job woken in the same
  * callback has made its call, and without waiting for a turn of the event loop. Calls made
- * while a batch is in flight go into the next one.
+ * while a batch is in flight go into the next one. A batch of more than `MAX_BATCH_ITEMS`
+ * (`in-chunks.ts`) calls is sent as several consecutive chunks at once, each answered (or
+ * failed) on its own.
  */
 export class CallBatcher<Item, Answer> {
   #items: Item[] = [];
@@ -23,8 +27,8 @@ export class CallBatcher<Item, Answer> {
   readonly #blamesOneItem: (error: unknown) => boolean;
 
   /**
-   * @param send - answers a batch, one answer per item in order; if it rejects, every call of
-   *   the batch rejects with its error
+   * @param send - answers a batch (at most `MAX_BATCH_ITEMS` items), one answer per item in
+   *   order; if it rejects, every call of the batch rejects with its error
    * @param blamesOneItem - says whether an error may come from a single bad item (bad input
    *   rather than an outage); a batch that fails with such an error is sent again item by item,
    *   so that one bad call cannot fail all the others
@@ -52,7 +56,8 @@ export class CallBatcher<Item, Answer> {
     this.#items = [];
     this.#settlers = [];
     this.#scheduled = false;
-    await this.#sendBatch(items, settlers);
+    const settlerChunks = inChunks(settlers);
+    await Promise.all(inChunks(items).map((chunk, index) => this.#sendBatch(chunk, settlerChunks[index] as readonly Settler<Answer>[])));
   }
 
   async #sendBatch(items: readonly Item[], settlers: readonly Settler<Answer>[]): Promise<void> {

@@ -1,13 +1,15 @@
 /**
  * The lease releases of a {@link StoreHost}, gathered while the microtask queue drains and sent
- * as one `releaseLeases` call: a runner that stops 10,000 jobs pays for one store call and one
- * promise, not for a promise, a closure and a settler per job.
+ * as one `releaseLeases` call (one per `MAX_BATCH_ITEMS` releases, see `in-chunks.ts`, each
+ * failing alone): a runner that stops 10,000 jobs pays for ten store calls and one promise, not
+ * for a promise, a closure and a settler per job.
  *
  * @module
  */
 import { toError } from '../errors/to-error.js';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore, LeaseRelease } from '../store/job-store.js';
+import { inChunks } from './in-chunks.js';
 
 /** At most this many job names are listed in the warning of a failed batch. */
 const NAMES_LOGGED = 10;
@@ -25,7 +27,7 @@ export class LeaseReleases {
     const items = this.#items;
     this.#items = [];
     this.#next = null;
-    return this.#send(items);
+    return Promise.all(inChunks(items).map((chunk) => this.#send(chunk))).then(() => undefined);
   };
 
   /**

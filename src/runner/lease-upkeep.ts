@@ -1,16 +1,17 @@
 /**
- * `LeaseUpkeep`: one round of a runner's lease upkeep, at most two store calls whatever the
- * number of leases held: one `renewLeases` for the leases an execution (or its finish) holds, so
- * that a lost lease aborts it, and one `acquireLeases` for idle interval jobs, which may also take
- * a lapsed lease back (with a new fence). The answers go back to the host through
- * {@link LeaseUpkeepOutcomes}; a failed call is logged once for the round, and the leases'
- * deadlines, not the answers, decide when a lease counts as lost.
+ * `LeaseUpkeep`: one round of a runner's lease upkeep, at most two store calls per
+ * `MAX_BATCH_ITEMS` leases held (see `in-chunks.ts`): one `renewLeases` for the leases an
+ * execution (or its finish) holds, so that a lost lease aborts it, and one `acquireLeases` for
+ * idle interval jobs, which may also take a lapsed lease back (with a new fence). The answers go
+ * back to the host through {@link LeaseUpkeepOutcomes}; a failed call is logged once for the
+ * round, and the leases' deadlines, not the answers, decide when a lease counts as lost.
  *
  * @module
  */
 import { toError } from '../errors/to-error.js';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
+import { inChunks } from './in-chunks.js';
 import type { ActiveRun, JobSlot } from './job-slot.js';
 
 /** What the host does with a round's answers. */
@@ -62,7 +63,7 @@ export class LeaseUpkeep {
   /**
    * Renews the held leases that have no renewal in flight sent less than a period ago (a request
    * on a stalled connection may never answer: it does not hold back the next round). Resolves
-   * when both calls settled.
+   * when every call settled.
    */
   async round(held: Iterable<JobSlot>, now: number): Promise<void> {
     const period = this.#options.leaseMs / 3;
@@ -74,11 +75,10 @@ export class LeaseUpkeep {
       const sent = { slot, fence: slot.fence, epoch: slot.epoch, run: slot.run };
       (slot.run !== null || !slot.keepsLease ? renewing : reacquiring).push(sent);
     }
-    await Promise.all([this.#renew(renewing, now), this.#reacquire(reacquiring, now)]);
+    await Promise.all([...inChunks(renewing).map((chunk) => this.#renew(chunk, now)), ...inChunks(reacquiring).map((chunk) => this.#reacquire(chunk, now))]);
   }
 
   async #renew(leases: readonly SentLease[], sentAt: number): Promise<void> {
-    if (leases.length === 0) return;
     const { store, owner, leaseMs } = this.#options;
     await this.#send('renewLeases', leases, sentAt, async () => {
       const held = await store.renewLeases(leases.map(({ slot, fence }) => ({ job: slot.name, owner, fence, leaseMs })));
@@ -91,7 +91,6 @@ export class LeaseUpkeep {
   }
 
   async #reacquire(leases: readonly SentLease[], sentAt: number): Promise<void> {
-    if (leases.length === 0) return;
     const { store, owner, leaseMs } = this.#options;
     await this.#send('acquireLeases', leases, sentAt, async () => {
       const taken = await store.acquireLeases(leases.map(({ slot }) => ({ job: slot.name, owner, leaseMs })));

@@ -3,8 +3,8 @@
  * `pruneEvery` rows, counting every row its store calls inserted (a finished run, and each
  * missed or skipped tick recorded), so a replica recording many unexecuted ticks per claim is
  * pruned as often as its rows demand; every {@link PRUNE_PERIOD_MS} the jobs due are pruned with
- * one `pruneJobs` call per {@link PRUNE_BATCH_JOBS} jobs, so retention costs about one statement
- * per period whatever the number of jobs and runs per second.
+ * one `pruneJobs` call per `MAX_BATCH_ITEMS` jobs (see `in-chunks.ts`), so retention costs about
+ * one statement per period whatever the number of jobs and runs per second.
  *
  * @module
  */
@@ -12,12 +12,10 @@ import { toError } from '../errors/to-error.js';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
+import { inChunks } from './in-chunks.js';
 
 /** How often the jobs due are pruned, in milliseconds. */
 export const PRUNE_PERIOD_MS = 1_000;
-
-/** Most jobs pruned by one `pruneJobs` call (one statement on PostgreSQL). */
-export const PRUNE_BATCH_JOBS = 1_000;
 
 /** Options of {@link PruneSchedule}. */
 export interface PruneScheduleOptions {
@@ -82,8 +80,7 @@ export class PruneSchedule {
     const jobs = [...this.#due];
     this.#due.clear();
     const { store, retention, logger, track } = this.#options;
-    for (let start = 0; start < jobs.length; start += PRUNE_BATCH_JOBS) {
-      const batch = jobs.slice(start, start + PRUNE_BATCH_JOBS);
+    for (const batch of inChunks(jobs)) {
       track(
         store.pruneJobs(batch, retention).then(
           () => undefined,

@@ -9,13 +9,13 @@
  *   {@link LeaseLostError}.
  * - Cron jobs release the lease after each run. Interval jobs keep it while they sleep
  *   (re-taken on the same schedule), so other replicas take an interval job over only once its
- *   holder stops renewing. Each upkeep round sends at most two store calls whatever the number
- *   of leases held: one `renewLeases` (executions) and one `acquireLeases` (idle interval jobs).
+ *   holder stops renewing. Each upkeep round sends at most two store calls per 1,000 leases
+ *   held: one `renewLeases` (executions) and one `acquireLeases` (idle interval jobs).
  * - How a run ended is written with `finishRuns`, retried every `pollMs` while the store
  *   fails, before the next claim of that job.
- * - Restores (and the reads of a lease's holder for {@link LeaseWaitNotice}), claims, finishes
- *   and releases asked for at the same moment (while the microtask queue drains: many jobs due
- *   on one tick) go to the store as one batch call each ({@link CallBatcher}).
+ * - Restores (and the reads of a lease's holder for {@link LeaseWaitNotice}), claims, finishes,
+ *   releases and unexecuted ticks asked for at the same moment (while the microtask queue drains:
+ *   many jobs due on one tick) go to the store as one batch call each per 1,000 ({@link CallBatcher}).
  * - Each job's history is pruned to the newest `retention` runs as it grows, in batches on a
  *   fixed period ({@link PruneSchedule}).
  *
@@ -34,7 +34,7 @@ import type {
   UnexecutedTicks,
 } from '../job/job-host.js';
 import type { JobLogger } from '../job/job-logger.js';
-import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, RunFinish, RunProgress, RunRecord } from '../store/job-store.js';
+import type { ClaimAnswer, ClaimRequest, JobStateRecord, JobStore, RunFinish, RunProgress, RunRecord, SkipRequest } from '../store/job-store.js';
 import { runErrorText, storedRunError } from '../store/run-error-text.js';
 import { CancellableWaits } from '../time/cancellable-waits.js';
 import { sharedTimerQueue, TimerEntry } from '../time/timer-queue.js';
@@ -94,7 +94,6 @@ export class StoreHost implements JobHost {
   readonly claimAheadMs: number;
   /** {@inheritDoc JobHost.wrapExecution} */
   readonly wrapExecution?: ExecutionWrapper;
-  readonly #store: JobStore;
   readonly #owner: string;
   readonly #leaseMs: number;
   readonly #prunes: PruneSchedule;
@@ -121,6 +120,7 @@ export class StoreHost implements JobHost {
   readonly #restores: CallBatcher<string, JobStateRecord | null>;
   readonly #claims: CallBatcher<ClaimRequest, ClaimAnswer>;
   readonly #finishes: CallBatcher<RunFinish, boolean>;
+  readonly #skips: CallBatcher<SkipRequest, boolean>;
   readonly #releases: LeaseReleases;
   readonly #leaseWait: LeaseWaitNotice;
   readonly #reports: RunReportWriter;
@@ -132,7 +132,6 @@ export class StoreHost implements JobHost {
 
   /** @param options - see {@link StoreHostOptions} */
   constructor(options: StoreHostOptions) {
-    this.#store = options.store;
     this.#owner = options.owner;
     this.#leaseMs = options.leaseMs;
     this.pollMs = options.pollMs;
@@ -157,6 +156,7 @@ export class StoreHost implements JobHost {
     this.#leaseWait = new LeaseWaitNotice((job) => this.#restores.call(job), options.logger);
     this.#claims = new CallBatcher((requests) => store.claimRuns(requests), badArgument);
     this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes), badArgument);
+    this.#skips = new CallBatcher((requests) => store.skipTicksOfJobs(requests), badArgument);
     this.#releases = new LeaseReleases(store, options.logger, (batch) => void this.#track(batch), badArgument);
   }
 
@@ -252,7 +252,7 @@ export class StoreHost implements JobHost {
   async recordUnexecuted(job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     if (ticks.ticks.length === 0) return 0;
     const slot = this.#slots.of(job);
-    const recorded = (await this.#store.skipTicks({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status })) ? ticks.ticks.length : 0;
+    const recorded = (await this.#skips.call({ job: job.name, owner: this.#owner, ticks: ticks.ticks, status: ticks.status })) ? ticks.ticks.length : 0;
     this.#prunes.counted(slot, recorded);
     return recorded;
   }

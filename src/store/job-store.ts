@@ -201,7 +201,7 @@ export interface RunOutcome {
   readonly error: string | null;
 }
 
-/** What {@link JobStore.skipTicks} asks for. */
+/** What {@link JobStore.skipTicks} asks for (and each item of {@link JobStore.skipTicksOfJobs}). */
 export interface SkipRequest {
   /** Job name. */
   readonly job: string;
@@ -364,6 +364,14 @@ export interface JobStore {
    * `keep` finished runs. Returns how many runs were deleted in all.
    */
   pruneJobs(jobs: readonly string[], keep: number): Promise<number>;
+  /**
+   * {@link JobStore.skipTicks} for several distinct jobs in one call (one statement on
+   * PostgreSQL, one transaction on SQLite), as a runner sends it when many jobs' plans run
+   * nothing on one tick; the answer at each index is that request's `skipTicks` result. When the
+   * call rejects, every request's outcome is unknown (re-sending it records nothing twice: a
+   * request already recorded then answers `false`).
+   */
+  skipTicksOfJobs(requests: readonly SkipRequest[]): Promise<boolean[]>;
   /** Cluster-wide pause/resume and queued manual triggers (see {@link JobControls}). */
   readonly controls: JobControls;
   /** The replicas (runner processes) that heartbeat into this store: see {@link ReplicaRegistry}. */

@@ -41,6 +41,7 @@ import {
   checkRunOutcome,
   checkRunQuery,
   checkSkipRequest,
+  checkSkipRequests,
   parseRunId,
 } from './store-arguments.js';
 
@@ -266,6 +267,17 @@ export class MemoryStore implements JobStore {
   async skipTicks(request: SkipRequest): Promise<boolean> {
     this.#check();
     checkSkipRequest(request);
+    return this.#skip(request);
+  }
+
+  /** {@inheritDoc JobStore.skipTicksOfJobs} */
+  async skipTicksOfJobs(requests: readonly SkipRequest[]): Promise<boolean[]> {
+    this.#check();
+    checkSkipRequests(requests);
+    return requests.map((request) => this.#skip(request));
+  }
+
+  #skip(request: SkipRequest): boolean {
     const newest = request.ticks[request.ticks.length - 1] as number;
     const existing = this.#states.get(request.job);
     const mark = existing?.lastTickAt ?? null;

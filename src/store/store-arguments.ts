@@ -202,13 +202,18 @@ export function checkPruneJobs(jobs: unknown, keep: unknown): asserts jobs is re
   checkKeep(keep);
 }
 
-/** Checks every field of a {@link SkipRequest}. */
-export function checkSkipRequest(request: SkipRequest): void {
-  checkName('job', request.job);
-  checkName('owner', request.owner);
-  checkTicks('ticks', request.ticks, null);
-  if (request.ticks.length === 0) throw new RangeError('ticks must hold at least one tick, got []');
-  checkUnexecutedStatus('status', request.status);
+/** Checks every field of a {@link SkipRequest}; `at` prefixes the field names (e.g. `requests[2].`). */
+export function checkSkipRequest(request: SkipRequest, at = ''): void {
+  checkName(`${at}job`, request.job);
+  checkName(`${at}owner`, request.owner);
+  checkTicks(`${at}ticks`, request.ticks, null);
+  if (request.ticks.length === 0) throw new RangeError(`${at}ticks must hold at least one tick, got []`);
+  checkUnexecutedStatus(`${at}status`, request.status);
+}
+
+/** Checks the requests of `JobStore.skipTicksOfJobs`: each one, for distinct jobs. */
+export function checkSkipRequests(requests: unknown): asserts requests is readonly SkipRequest[] {
+  checkBatch<SkipRequest>('requests', requests, checkSkipRequest, 'job', (request) => request.job);
 }
 
 /** Checks every field of a {@link RunOutcome}; `at` prefixes the field names. */

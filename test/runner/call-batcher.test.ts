@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallBatcher } from '../../src/runner/call-batcher.js';
+import { MAX_BATCH_ITEMS } from '../../src/runner/in-chunks.js';
 
 /** A batcher whose sends are recorded and answered when the test says so. */
 function recordingBatcher() {
@@ -73,5 +74,31 @@ describe('CallBatcher', () => {
     const outage = await Promise.allSettled([99, 3].map((item) => batcher.call(item)));
     expect(outage.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect(sent.slice(4)).toEqual([[99, 3]]);
+  });
+
+  it('sends a batch of more than MAX_BATCH_ITEMS calls as consecutive chunks, answering each call in order', async () => {
+    const { batcher, sent, pending } = recordingBatcher();
+    const items = Array.from({ length: 2_500 }, (_, index) => index);
+    const calls = items.map((item) => batcher.call(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent.map((chunk) => chunk.length)).toEqual([MAX_BATCH_ITEMS, MAX_BATCH_ITEMS, 500]);
+    expect(sent.flat()).toEqual(items);
+    // Chunks answer in any order; each call gets its own item's answer.
+    for (const index of [2, 0, 1]) pending[index]?.resolve((sent[index] ?? []).map((item) => `answer ${item}`));
+    expect(await Promise.all(calls)).toEqual(items.map((item) => `answer ${item}`));
+  });
+
+  it('fails only the calls of the chunk whose send fails', async () => {
+    const { batcher, sent, pending } = recordingBatcher();
+    const calls = Array.from({ length: 2_500 }, (_, index) => batcher.call(index));
+    await new Promise((resolve) => setImmediate(resolve));
+    pending[0]?.resolve((sent[0] ?? []).map(String));
+    pending[1]?.reject(new Error('store down'));
+    pending[2]?.resolve((sent[2] ?? []).map(String));
+    const results = await Promise.allSettled(calls);
+    const rejected = results.flatMap((result, index) => (result.status === 'rejected' ? [index] : []));
+    expect(rejected).toEqual(Array.from({ length: 1_000 }, (_, index) => 1_000 + index));
+    expect(results[999]).toEqual({ status: 'fulfilled', value: '999' });
+    expect(results[2_000]).toEqual({ status: 'fulfilled', value: '2000' });
   });
 });

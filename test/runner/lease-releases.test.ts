@@ -7,6 +7,7 @@ import type { LeaseRelease } from '../../src/store/job-store.js';
 import { sharedTimerQueue } from '../../src/time/timer-queue.js';
 import { CaptureLogger } from '../helpers/capture-logger.js';
 import { ScriptedStore } from './fixtures/scripted-store.js';
+import { sleepingIntervalJobs as sleepingJobsOf } from './fixtures/sleeping-interval-jobs.js';
 
 const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
 const LEASE_MS = 3_000;
@@ -20,15 +21,7 @@ let host: StoreHost;
 const ok = (): ExecutionOutcome => ({ status: 'ok', endedAt: Date.now(), error: null });
 
 /** `count` interval jobs that each ran once and now sleep holding their lease. */
-async function sleepingIntervalJobs(count: number): Promise<HostedJob[]> {
-  const jobs: HostedJob[] = Array.from({ length: count }, (_, index) => ({ name: `sampler-${index}`, cron: null, interval: 60 }));
-  for (const job of jobs) {
-    const grant = await host.claim(job, { reason: 'schedule', tickAt: null, startedAt: Date.now(), unexecuted: null, controller: new AbortController() });
-    if (grant === null || grant === 'busy') throw new Error(`expected a grant for ${job.name}`);
-    await host.finish(job, grant, ok());
-  }
-  return jobs;
-}
+const sleepingIntervalJobs = (count: number): Promise<HostedJob[]> => sleepingJobsOf(host, count);
 
 const leaseOwners = async (jobs: readonly HostedJob[]): Promise<(string | null | undefined)[]> =>
   Promise.all(jobs.map(async (job) => (await store.loadState(job.name))?.leaseOwner));
@@ -70,6 +63,21 @@ describe('StoreHost lease releases at detach', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.bindings).toMatchObject({ count: 20, jobs: jobs.slice(0, 10).map((job) => job.name) });
     expect(warnings[0]?.message).toMatch(/releasing 20 leases failed \(a lease expires by itself\): scripted releaseLeases failure/);
+  });
+
+  it('sends the releases of more than 1,000 jobs in chunks of at most 1,000, a failing chunk failing only its own', async () => {
+    const jobs = await sleepingIntervalJobs(2_500);
+    const before = store.callsOf('releaseLeases').length;
+    store.failNext.set('releaseLeases', 1);
+    for (const job of jobs) void host.detach(job);
+    expect(await host.drain(1_000)).toBe(true);
+    expect(store.callsOf('releaseLeases').slice(before).map(([releases]) => (releases as LeaseRelease[]).map((release) => release.job))).toEqual([
+      jobs.slice(0, 1_000).map((job) => job.name),
+      jobs.slice(1_000, 2_000).map((job) => job.name),
+      jobs.slice(2_000).map((job) => job.name),
+    ]);
+    expect(logger.events('release-failed').map((warning) => warning.bindings.count)).toEqual([1_000]);
+    expect(await leaseOwners(jobs)).toEqual(jobs.map((_, index) => (index < 1_000 ? OWNER : null)));
   });
 
   it('releases a lease only after the finish still being written for the job', async () => {

@@ -11,6 +11,7 @@ import type { ClaimRequest } from '../../src/store/job-store.js';
 import { sharedTimerQueue } from '../../src/time/timer-queue.js';
 import { CaptureLogger } from '../helpers/capture-logger.js';
 import { ScriptedStore } from './fixtures/scripted-store.js';
+import { sleepingIntervalJobs } from './fixtures/sleeping-interval-jobs.js';
 
 const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
 const LEASE_MS = 3_000;
@@ -114,11 +115,39 @@ describe('StoreHost', () => {
     ]);
   });
 
-  it('records unexecuted ticks with skipTicks, and nothing for an empty list', async () => {
+  it('records unexecuted ticks with skipTicksOfJobs, and nothing for an empty list', async () => {
     await host.recordUnexecuted(cronJob, { ticks: [], count: 0, status: 'skipped' });
     await host.recordUnexecuted(cronJob, { ticks: [REFERENCE], count: 1, status: 'skipped' });
-    expect(store.callsOf('skipTicks')).toHaveLength(1);
+    expect(store.callsOf('skipTicksOfJobs')).toHaveLength(1);
+    expect(store.callsOf('skipTicks')).toHaveLength(0);
     expect((await store.listRuns({ job: 'report' })).map((run) => run.status)).toEqual(['skipped']);
+  });
+
+  it('records the unexecuted ticks of many jobs asked at once in one skipTicksOfJobs call per 1,000 jobs, answering each', async () => {
+    const jobs: HostedJob[] = Array.from({ length: 2_500 }, (_, index) => ({ name: `cron-${index}`, cron: '* * * * *', interval: null }));
+    await store.skipTicks({ job: 'cron-1', owner: 'host-b', ticks: [REFERENCE], status: 'missed' });
+    const recorded = await Promise.all(jobs.map((job) => host.recordUnexecuted(job, { ticks: [REFERENCE - 60_000, REFERENCE], count: 2, status: 'skipped' })));
+    expect(store.callsOf('skipTicksOfJobs').map(([requests]) => (requests as unknown[]).length)).toEqual([1_000, 1_000, 500]);
+    expect(store.itemsOf<{ job: string }>('skipTicksOfJobs').map((request) => request.job)).toEqual(jobs.map((job) => job.name));
+    expect(recorded).toEqual(jobs.map((job) => (job.name === 'cron-1' ? 0 : 2)));
+    expect((await store.listRuns({ job: 'cron-2499' })).map((run) => [run.status, run.tickAt, run.owner])).toEqual([
+      ['skipped', REFERENCE, OWNER],
+      ['skipped', REFERENCE - 60_000, OWNER],
+    ]);
+  });
+
+  it('fails only the bad request of a batch of unexecuted ticks', async () => {
+    const jobs: HostedJob[] = ['a', 'b', 'c'].map((name) => ({ name, cron: '* * * * *', interval: null }));
+    const results = await Promise.allSettled(
+      jobs.map((job) => host.recordUnexecuted(job, { ticks: job.name === 'b' ? [REFERENCE, REFERENCE - 60_000] : [REFERENCE], count: 2, status: 'skipped' })),
+    );
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual([
+      1,
+      'requests[0].ticks must be strictly ascending, but requests[0].ticks[1] is ' + String(REFERENCE - 60_000),
+      1,
+    ]);
+    expect(store.callsOf('skipTicksOfJobs').map(([requests]) => (requests as { job: string }[]).map((request) => request.job))).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
+    expect(await store.listRuns({ job: 'b' })).toEqual([]);
   });
 
   it('keeps an interval job lease while it sleeps, so another owner cannot take the job, and releases it on detach', async () => {
@@ -170,6 +199,26 @@ describe('StoreHost', () => {
     expect(logger.events('lease-expired')).toHaveLength(1);
     store.failNext.clear();
     await host.finish(cronJob, grant, { status: 'interrupted', endedAt: Date.now(), error: new Error('lost') });
+  });
+
+  it('sends an upkeep round of more than 1,000 leases in chunks of at most 1,000 per call, a failing chunk failing only its own', async () => {
+    const sleeping = await sleepingIntervalJobs(host, 2_500);
+    const running = Array.from({ length: 1_500 }, (_, index): HostedJob => ({ name: `cron-${index}`, cron: '* * * * *', interval: null }));
+    const grants = (await Promise.all(running.map((job) => host.claim(job, { reason: 'schedule', tickAt: REFERENCE, startedAt: REFERENCE, unexecuted: null, controller: new AbortController() })))).map(asGrant);
+    const [renewedBefore, acquiredBefore] = [store.callsOf('renewLeases').length, store.callsOf('acquireLeases').length];
+    store.failNext.set('renewLeases', 1);
+    await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+    const jobsOf = (method: 'renewLeases' | 'acquireLeases', before: number): string[][] =>
+      store.callsOf(method).slice(before).map(([items]) => (items as { job: string }[]).map((item) => item.job));
+    expect(jobsOf('renewLeases', renewedBefore)).toEqual([running.slice(0, 1_000).map((job) => job.name), running.slice(1_000).map((job) => job.name)]);
+    expect(jobsOf('acquireLeases', acquiredBefore).map((jobs) => jobs.length)).toEqual([1_000, 1_000, 500]);
+    expect(jobsOf('acquireLeases', acquiredBefore).flat()).toEqual(sleeping.map((job) => job.name));
+    expect(logger.events('renew-failed').map((warning) => warning.bindings)).toMatchObject([{ operation: 'renewLeases', jobs: 1_000 }]);
+    // The next round renews every lease again; none was lost.
+    await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+    expect(grants.filter((grant) => grant.signal?.aborted === true)).toEqual([]);
+    expect(new Set((await store.loadStates(running.map((job) => job.name))).map((state) => state?.leaseOwner))).toEqual(new Set([OWNER]));
+    for (const [index, job] of running.entries()) await host.finish(job, grants[index] as ExecutionGrant, ok());
   });
 
   it('aborts the execution when renewals never answer (a stalled connection), and keeps sending them', async () => {

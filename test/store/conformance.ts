@@ -41,6 +41,7 @@ import { describeControlConformance } from './control-conformance.js';
 import { ManualClock } from './fixtures/manual-clock.js';
 import { describeReplicaConformance } from './replica-conformance.js';
 import { describeRunReportCases } from './run-report-conformance.js';
+import { describeSkipBatchCases } from './skip-batch-conformance.js';
 
 /** What a conformance factory returns for one test. */
 export interface StoreFixture {
@@ -895,6 +896,7 @@ export function describeStoreConformance(
       claimOf,
       tick,
     });
+    describeSkipBatchCases({ store: () => store, openPeer, claimOf, tick });
 
     describe('bad input', () => {
       it('rejects empty names with a TypeError naming the field', async () => {

@@ -1,12 +1,18 @@
 /**
  * PostgresStore's batches are one statement each, whatever the number of jobs: the claims of a
- * replica that fell behind (with unexecuted ticks), the lease upkeep and the retention. Counted
+ * replica that fell behind (with unexecuted ticks), the lease upkeep, the retention and the
+ * ticks recorded unexecuted. Counted
  * on the driver (`pg.Client#query`, which every pooled connection uses).
  */
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type { HostedJob } from '../../src/job/job-host.js';
+import type { RunnerEventMap } from '../../src/runner/runner-events.js';
+import { StoreHost } from '../../src/runner/store-host.js';
+import { TypedEmitter } from '../../src/runner/typed-emitter.js';
 import type { ClaimAnswer, RunClaim } from '../../src/store/job-store.js';
 import { PostgresStore } from '../../src/store/postgres/index.js';
+import { CaptureLogger } from '../helpers/capture-logger.js';
 import { dropSchema, randomSchemaName } from '../helpers/postgres-cluster.js';
 
 const url = inject('postgresUrl');
@@ -78,5 +84,24 @@ describe('PostgresStore batches: one statement each', () => {
     expect(renewed).toEqual({ result: JOBS.map(() => true), statements: 1 });
     for (const job of JOBS) await store.skipTicks({ job, owner: 'a', ticks: [tick(1), tick(2), tick(3)], status: 'missed' });
     expect(await statementsOf(() => store.pruneJobs(JOBS, 1))).toEqual({ result: JOBS.length * 2, statements: 1 });
+  });
+
+  it('the unexecuted ticks of many jobs recorded at once by a runner host, in one statement', async () => {
+    const host = new StoreHost({ store, owner: 'a', leaseMs: LEASE_MS, pollMs: 500, retention: 1_000, events: new TypedEmitter<RunnerEventMap>(), logger: new CaptureLogger() });
+    try {
+      await store.skipTicks({ job: 'job-3', owner: 'b', ticks: [tick(2)], status: 'skipped' });
+      const jobs = JOBS.map((name): HostedJob => ({ name, cron: '* * * * *', interval: null }));
+      const { result, statements } = await statementsOf(() => Promise.all(jobs.map((job) => host.recordUnexecuted(job, { ticks: [tick(1), tick(2)], count: 2, status: 'skipped' }))));
+      expect(statements).toBe(1);
+      expect(result).toEqual(JOBS.map((job) => (job === 'job-3' ? 0 : 2)));
+      expect((await store.listRuns({ job: 'job-7' })).map((run) => [run.status, run.tickAt, run.owner])).toEqual([
+        ['skipped', tick(2), 'a'],
+        ['skipped', tick(1), 'a'],
+      ]);
+      expect((await store.listRuns({ job: 'job-3' })).map((run) => run.owner)).toEqual(['b']);
+      expect((await store.loadStates(JOBS)).map((state) => state?.lastTickAt)).toEqual(JOBS.map(() => tick(2)));
+    } finally {
+      host.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The SQL of the PostgreSQL store's batch lease upkeep and retention (`acquireLeases`,
- * `renewLeases`, `pruneJobs`): one statement per call, whatever the number of jobs. Like every
- * statement that locks several rows, each locks job states in job order (`COLLATE "C"`) and
- * runs in id order, so concurrent batches of several replicas never deadlock.
+ * The SQL of the PostgreSQL store's batch lease upkeep, retention and unexecuted ticks
+ * (`acquireLeases`, `renewLeases`, `pruneJobs`, `skipTicksOfJobs`): one statement per call,
+ * whatever the number of jobs. Like every statement that locks several rows, each locks job
+ * states in job order (`COLLATE "C"`) and runs in id order, so concurrent batches of several
+ * replicas never deadlock.
  * `__SCHEMA__` stands for the quoted schema (see `bindSchema`).
  *
  * @module
@@ -72,3 +73,38 @@ WITH doomed AS (
 DELETE FROM __SCHEMA__.runs AS r
  USING doomed
  WHERE r.id = doomed.id`;
+
+/**
+ * `SKIP_TICKS_SQL` for several distinct jobs: for each request whose newest tick is after the
+ * job's mark, advance the mark to it and record the request's ticks that are after the mark as
+ * it was before (runs inserted in request order, then tick order). The ticks of every request
+ * come flattened as two parallel arrays: the request's 1-based index and the tick.
+ * -- Params: $1 jobs (text[]), $2 owners (text[]), $3 statuses (text[]), $4 newest ticks (bigint[]),
+ * --         $5 request index of each tick (integer[]), $6 ticks (bigint[])
+ * Returns the jobs whose ticks were recorded.
+ */
+export const SKIP_TICKS_OF_JOBS_SQL = `
+WITH request AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS x(job, owner, status, newest, i)
+),
+advanced AS (
+  INSERT INTO __SCHEMA__.job_state AS st (job, last_tick_at, previous_tick_at)
+  SELECT request.job, request.newest, NULL
+    FROM request
+   ORDER BY request.job COLLATE "C"
+  ON CONFLICT (job) DO UPDATE SET
+         previous_tick_at = st.last_tick_at,
+         last_tick_at     = EXCLUDED.last_tick_at
+   WHERE st.last_tick_at IS NULL OR st.last_tick_at < EXCLUDED.last_tick_at
+  RETURNING st.job, st.previous_tick_at
+),
+recorded AS (
+  INSERT INTO __SCHEMA__.runs (job, tick_at, status, owner)
+  SELECT request.job, ticks.tick, request.status, request.owner
+    FROM advanced
+    JOIN request ON request.job = advanced.job
+    JOIN unnest($5::integer[], $6::bigint[]) AS ticks(i, tick) ON ticks.i = request.i
+   WHERE advanced.previous_tick_at IS NULL OR ticks.tick > advanced.previous_tick_at
+   ORDER BY request.i, ticks.tick
+)
+SELECT job FROM advanced`;

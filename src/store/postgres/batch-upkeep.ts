@@ -1,14 +1,14 @@
 /**
- * `PostgresBatchUpkeep`: the PostgreSQL store's batch lease upkeep and retention, each call one
- * statement (see `batch-statements.ts`) whatever the number of jobs, so that a replica's
- * statements per second do not grow with the jobs it holds.
+ * `PostgresBatchUpkeep`: the PostgreSQL store's batch lease upkeep, retention and unexecuted
+ * ticks, each call one statement (see `batch-statements.ts`) whatever the number of jobs, so
+ * that a replica's statements per second do not grow with the jobs it holds.
  *
  * @module
  */
 import type { QueryResult, QueryResultRow } from 'pg';
 import type { Clock } from '../../time/clock.js';
-import type { LeaseAcquire, LeaseRenewal } from '../job-store.js';
-import { checkLeaseAcquires, checkLeaseRenewals, checkPruneJobs } from '../store-arguments.js';
+import type { LeaseAcquire, LeaseRenewal, SkipRequest } from '../job-store.js';
+import { checkLeaseAcquires, checkLeaseRenewals, checkPruneJobs, checkSkipRequests } from '../store-arguments.js';
 import * as batchStatements from './batch-statements.js';
 import { bindSchema } from './migrations.js';
 
@@ -23,7 +23,7 @@ export type StatementRunner = <R extends QueryResultRow = QueryResultRow>(
   resend?: () => readonly unknown[],
 ) => Promise<QueryResult<R>>;
 
-/** The batch operations of `PostgresStore`; every re-send of them is harmless. */
+/** The batch operations of `PostgresStore`; every re-send of them is harmless (records nothing twice). */
 export class PostgresBatchUpkeep {
   readonly #sql: { readonly [K in keyof typeof batchStatements]: string };
   readonly #clock: Clock;
@@ -41,6 +41,7 @@ export class PostgresBatchUpkeep {
       ACQUIRE_LEASES_SQL: bindSchema(batchStatements.ACQUIRE_LEASES_SQL, quotedSchema),
       RENEW_LEASES_SQL: bindSchema(batchStatements.RENEW_LEASES_SQL, quotedSchema),
       PRUNE_JOBS_SQL: bindSchema(batchStatements.PRUNE_JOBS_SQL, quotedSchema),
+      SKIP_TICKS_OF_JOBS_SQL: bindSchema(batchStatements.SKIP_TICKS_OF_JOBS_SQL, quotedSchema),
     };
     this.#clock = clock;
     this.#run = run;
@@ -85,5 +86,31 @@ export class PostgresBatchUpkeep {
     const params = [jobs, keep];
     const result = await this.#run('pruneJobs', this.#sql.PRUNE_JOBS_SQL, params, () => params);
     return result.rowCount ?? 0;
+  }
+
+  /** {@inheritDoc JobStore.skipTicksOfJobs} */
+  async skipTicksOfJobs(requests: readonly SkipRequest[]): Promise<boolean[]> {
+    checkSkipRequests(requests);
+    if (requests.length === 0) return [];
+    const tickRequests: number[] = [];
+    const ticks: number[] = [];
+    for (const [index, request] of requests.entries()) {
+      for (const tick of request.ticks) {
+        tickRequests.push(index + 1);
+        ticks.push(tick);
+      }
+    }
+    const params = [
+      requests.map((request) => request.job),
+      requests.map((request) => request.owner),
+      requests.map((request) => request.status),
+      requests.map((request) => request.ticks[request.ticks.length - 1] as number),
+      tickRequests,
+      ticks,
+    ];
+    // Not re-sent by itself, as for skipTicks: a re-sent request that had committed answers `false`.
+    const result = await this.#run<{ job: string }>('skipTicksOfJobs', this.#sql.SKIP_TICKS_OF_JOBS_SQL, params);
+    const recorded = new Set(result.rows.map((row) => row.job));
+    return requests.map((request) => recorded.has(request.job));
   }
 }

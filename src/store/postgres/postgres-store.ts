@@ -434,6 +434,9 @@ export class PostgresStore implements JobStore {
     return this.#batches.renewLeases(renewals);
   }
 
+  /** {@inheritDoc JobStore.skipTicksOfJobs} One statement. */
+  skipTicksOfJobs(requests: readonly SkipRequest[]): Promise<boolean[]> { return this.#batches.skipTicksOfJobs(requests); }
+
   /** {@inheritDoc JobStore.pruneJobs} One statement. */
   pruneJobs(jobs: readonly string[], keep: number): Promise<number> {
     return this.#batches.pruneJobs(jobs, keep);

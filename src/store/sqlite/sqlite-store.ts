@@ -39,6 +39,7 @@ import {
   checkRunOutcome,
   checkRunQuery,
   checkSkipRequest,
+  checkSkipRequests,
   parseRunId,
   type CheckedRunQuery,
 } from '../store-arguments.js';
@@ -310,15 +311,24 @@ export class SqliteStore implements JobStore {
   /** {@inheritDoc JobStore.skipTicks} */
   async skipTicks(request: SkipRequest): Promise<boolean> {
     checkSkipRequest(request);
+    return this.#immediate((sql) => this.#skip(sql, request));
+  }
+
+  /** {@inheritDoc JobStore.skipTicksOfJobs} One transaction for all of them. */
+  async skipTicksOfJobs(requests: readonly SkipRequest[]): Promise<boolean[]> {
+    checkSkipRequests(requests);
+    if (requests.length === 0) return [];
+    return this.#immediate((sql) => requests.map((request) => this.#skip(sql, request)));
+  }
+
+  #skip(sql: SqliteStatements, request: SkipRequest): boolean {
     const newest = request.ticks[request.ticks.length - 1] as number;
-    return this.#immediate((sql) => {
-      const state = this.#stateRow(sql, request.job);
-      const mark = state.last_tick_at;
-      if (mark !== null && mark >= newest) return false;
-      this.#insertUnexecuted(sql, request.job, request.owner, request.ticks, request.status, mark);
-      sql.saveState.run(state.trigger_count, newest, state.lease_owner, state.lease_expires_at, state.lease_fence, request.job);
-      return true;
-    });
+    const state = this.#stateRow(sql, request.job);
+    const mark = state.last_tick_at;
+    if (mark !== null && mark >= newest) return false;
+    this.#insertUnexecuted(sql, request.job, request.owner, request.ticks, request.status, mark);
+    sql.saveState.run(state.trigger_count, newest, state.lease_owner, state.lease_expires_at, state.lease_fence, request.job);
+    return true;
   }
 
   /** {@inheritDoc JobStore.interruptStaleRuns} */
