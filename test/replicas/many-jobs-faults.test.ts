@@ -27,6 +27,8 @@ const JOBS = 200;
 const OPTIONS: ReplicaOptions = { jobs: JOBS, workMs: 500, claimAhead: 0.6, traceBatches: true };
 /** How long before its tick a claim must be won for the long freeze to count it as held (ms). */
 const HELD_MS = 250;
+/** How long after a replica began an execution (or won a claim ahead) a fault hits it (ms), within the 500 ms of its executions. */
+const SETTLE_MS = 150;
 
 /** A fault the test injected, and when. */
 interface Fault {
@@ -92,51 +94,58 @@ describe('three replicas, 200 jobs, under faults (real processes, real PostgreSQ
 
   it('never runs a (job, tick) twice or one job twice at once, and records every tick once', { timeout: 120_000 }, async () => {
     const set = replicaSet('rep_many');
-    const byName = new Map(['a', 'b', 'c'].map((name) => [name, set.start(name, OPTIONS)]));
+    const names = ['a', 'b', 'c'];
+    const byName = new Map(names.map((name) => [name, set.start(name, OPTIONS)]));
     await Promise.all(set.live.map((replica) => replica.ready(60_000)));
     await sleep(2 * PERIOD_MS);
 
     const faults: Fault[] = [];
     const replica = (name: string): ReplicaProcess => byName.get(name) as ReplicaProcess;
     /**
-     * Waits (a few seconds at most) until the replica begins an execution or, with `orHolding`,
-     * wins a claim well ahead of its tick, to hit it mid-execution or holding claims. A loaded
-     * machine may leave it neither (claims late, no execution begun): then it is hit anyway.
+     * The first of the `candidates` to begin an execution or, with `orHolding`, to win a claim
+     * well ahead of its tick, to hit it mid-execution or holding claims (which replica holds
+     * which jobs is up to the race of their claims), {@link SETTLE_MS} later so that it is in
+     * several. If none does within a few seconds (a loaded machine), the first candidate.
      */
-    const busy = async (victim: ReplicaProcess, orHolding: boolean): Promise<void> => {
+    const busy = async (candidates: readonly string[], orHolding: boolean): Promise<ReplicaProcess> => {
+      const owners = new Set(candidates.map((name) => replica(name).owner));
       const hit = (line: Received): line is Received<BeginLine | ClaimLine> =>
-        (line.type === 'begin' && line.owner === victim.owner) ||
-        (orHolding && line.type === 'claim' && line.owner === victim.owner && line.result === 'won' && line.tick - line.at >= HELD_MS);
-      await set.nextLine(hit, 5_000).catch(() => undefined);
+        (line.type === 'begin' && owners.has(line.owner)) ||
+        (orHolding && line.type === 'claim' && owners.has(line.owner) && line.result === 'won' && line.tick - line.at >= HELD_MS);
+      const line = await set.nextLine(hit, 5_000).catch(() => null);
+      if (line !== null) await sleep(SETTLE_MS);
+      return set.byOwner(line?.owner ?? '') ?? replica(candidates[0] as string);
     };
-    const kill = async (name: string): Promise<void> => {
-      const victim = replica(name);
-      await busy(victim, false);
+    const kill = async (candidates: readonly string[]): Promise<string> => {
+      const victim = await busy(candidates, false);
       victim.signal('SIGKILL');
       const at = Date.now();
       await victim.exited;
       faults.push({ kind: 'kill', replica: victim, at, until: at });
-      byName.set(name, set.start(name, OPTIONS)); // a new process (new owner id), as a supervisor would restart it
+      byName.set(victim.name, set.start(victim.name, OPTIONS)); // a new process (new owner id), as a supervisor would restart it
+      return victim.name;
     };
-    const freeze = async (name: string, kind: Fault['kind'], ms: number): Promise<void> => {
-      const victim = replica(name);
-      await busy(victim, kind === 'freeze');
+    const freeze = async (candidates: readonly string[], kind: Fault['kind'], ms: number): Promise<string> => {
+      const victim = await busy(candidates, kind === 'freeze');
       victim.signal('SIGSTOP');
       const at = Date.now();
       await sleep(ms);
       victim.signal('SIGCONT');
       faults.push({ kind, replica: victim, at, until: Date.now() });
+      return victim.name;
     };
 
+    // One replica killed, another frozen past its lease, the third frozen briefly then killed.
     const from = Date.now();
     await sleep(1_000);
-    await kill('a');
+    const killed = await kill(names);
     await sleep(3_000);
-    await freeze('b', 'freeze', TTL_MS + 2_500);
+    const frozenName = await freeze(names.filter((name) => name !== killed), 'freeze', TTL_MS + 2_500);
     await sleep(3_000);
-    await freeze('c', 'short freeze', 1_000);
+    const third = names.filter((name) => name !== killed && name !== frozenName);
+    await freeze(third, 'short freeze', 1_000);
     await sleep(3_000);
-    await kill('c');
+    await kill(third);
     await Promise.all(set.live.map((live) => live.ready(60_000)));
     await sleep(TTL_MS + 2 * PERIOD_MS);
     const to = Date.now();
@@ -146,8 +155,9 @@ describe('three replicas, 200 jobs, under faults (real processes, real PostgreSQ
     const executions = executionsPerJob(set, faults);
     const frozen = faults.find((fault) => fault.kind === 'freeze') as Fault;
     const frozenOwner = frozen.replica.owner as string;
-    // The executions the long freeze cut: begun before it, ended after the lease had lapsed.
-    const cutByFreeze = [...executions.values()].flat().filter((run) => run.begin.owner === frozenOwner && run.start < frozen.at && run.end > frozen.at + TTL_MS);
+    // The executions the long freeze cut: begun before the thaw, ended after it. (Begun before
+    // the thaw means before the stop took effect, which can be a little after the parent's `at`.)
+    const cutByFreeze = [...executions.values()].flat().filter((run) => run.begin.owner === frozenOwner && run.start < frozen.until && run.end >= frozen.until);
     const window = ticksBetween(from + PERIOD_MS, to - PERIOD_MS);
     const duplicates: string[] = [];
     const overlaps: string[] = [];
