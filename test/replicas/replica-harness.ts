@@ -24,6 +24,7 @@ export interface ClaimLine {
   readonly type: 'claim';
   readonly replica: string;
   readonly owner: string;
+  readonly job: string;
   readonly tick: number;
   readonly result: 'won' | 'lost' | 'error';
   readonly runId?: string;
@@ -37,6 +38,7 @@ export interface BeginLine {
   readonly type: 'begin';
   readonly replica: string;
   readonly owner: string;
+  readonly job: string;
   readonly runId: string | null;
   readonly tick: number;
   readonly trigger: number;
@@ -52,11 +54,21 @@ export interface RunLine extends Omit<BeginLine, 'type'> {
   readonly aborted: string | null;
 }
 
+/** `{type:'batch'}`: a batched store call of `items` items (only with {@link ReplicaOptions.traceBatches}). */
+export interface BatchLine {
+  readonly type: 'batch';
+  readonly replica: string;
+  /** The store method, e.g. `claimRuns`. */
+  readonly op: string;
+  readonly items: number;
+}
+
 /** Any line a replica prints. */
 export type ReplicaLine =
   | ClaimLine
   | BeginLine
   | RunLine
+  | BatchLine
   | { readonly type: 'ready'; readonly replica: string; readonly owner: string; readonly pid: number; readonly url?: string }
   | { readonly type: 'stopped'; readonly replica: string; readonly notStopped: string[] };
 
@@ -65,6 +77,8 @@ export type Received<L extends ReplicaLine = ReplicaLine> = L & { readonly recei
 
 /** Options of one replica process. */
 export interface ReplicaOptions {
+  /** How many jobs (default 1, named as the set's job; N > 1: `<job>-0` … `<job>-(N-1)`). */
+  readonly jobs?: number;
   readonly cron?: string;
   readonly workMs?: number;
   readonly leaseTtl?: number;
@@ -77,6 +91,8 @@ export interface ReplicaOptions {
   readonly url?: string;
   /** Serve the runner's HTTP API with this bearer token (its address: {@link ReplicaProcess.httpUrl}). */
   readonly httpToken?: string;
+  /** Print a `batch` line for every batched store call (default false). */
+  readonly traceBatches?: boolean;
 }
 
 /** One replica process. */
@@ -85,10 +101,11 @@ export class ReplicaProcess extends LineProcess<Received> {
     readonly name: string,
     args: readonly string[],
     onLine: (line: Received) => void,
+    traceBatches = false,
   ) {
     super(FIXTURE, args, {
       label: `replica ${name}`,
-      env: { ...process.env, LOG_LEVEL: process.env.REPLICA_LOG_LEVEL ?? 'info' },
+      env: { ...process.env, LOG_LEVEL: process.env.REPLICA_LOG_LEVEL ?? 'info', ...(traceBatches ? { REPLICA_TRACE_BATCHES: '1' } : {}) },
       parse: (text, receivedAt) => (text.startsWith('{') ? ({ ...(JSON.parse(text) as ReplicaLine), receivedAt } as Received) : null),
       onLine,
     });
@@ -153,6 +170,7 @@ export class ReplicaSet {
       '--schema', this.schema,
       '--replica', name,
       '--job', this.job,
+      '--jobs', String(options.jobs ?? 1),
       '--cron', options.cron ?? '* * * * * *',
       '--work-ms', String(options.workMs ?? 200),
       '--lease-ttl', String(options.leaseTtl ?? LEASE_TTL_S),
@@ -162,10 +180,15 @@ export class ReplicaSet {
       '--claim-ahead', String(options.claimAhead ?? 0.25),
       ...(options.httpToken === undefined ? [] : ['--http-token', options.httpToken]),
     ];
-    const replica = new ReplicaProcess(name, args, (line) => {
-      this.lines.push(line);
-      for (const wake of this.#waiters) wake();
-    });
+    const replica = new ReplicaProcess(
+      name,
+      args,
+      (line) => {
+        this.lines.push(line);
+        for (const wake of this.#waiters) wake();
+      },
+      options.traceBatches,
+    );
     this.processes.push(replica);
     return replica;
   }
@@ -219,6 +242,7 @@ export class ReplicaSet {
 /** A row of the runs table, as stored. */
 export interface StoredRun {
   readonly id: string;
+  readonly job: string;
   readonly tick: number | null;
   readonly started: number | null;
   readonly ended: number | null;
@@ -228,18 +252,19 @@ export interface StoredRun {
   readonly error: string | null;
 }
 
-/** Every row of `schema.runs` for `job`, by id (read with SQL, not through the store). */
-export async function readRuns(url: string, schema: string, job: string): Promise<StoredRun[]> {
+/** Every row of `schema.runs` for `job` (every job when `null`), by id (read with SQL, not through the store). */
+export async function readRuns(url: string, schema: string, job: string | null): Promise<StoredRun[]> {
   const result = await withClient(url, (client) =>
-    client.query<{ id: string; tick_at: string | null; started_at: string | null; ended_at: string | null; status: string; owner: string | null; fence: string | null; error: string | null }>(
-      `SELECT id::text, tick_at::text, started_at::text, ended_at::text, status, owner, fence::text, error
-         FROM ${pg.escapeIdentifier(schema)}.runs WHERE job = $1 ORDER BY id`,
+    client.query<{ id: string; job: string; tick_at: string | null; started_at: string | null; ended_at: string | null; status: string; owner: string | null; fence: string | null; error: string | null }>(
+      `SELECT id::text, job, tick_at::text, started_at::text, ended_at::text, status, owner, fence::text, error
+         FROM ${pg.escapeIdentifier(schema)}.runs WHERE $1::text IS NULL OR job = $1 ORDER BY id`,
       [job],
     ),
   );
   const num = (value: string | null): number | null => (value === null ? null : Number(value));
   return result.rows.map((row) => ({
     id: row.id,
+    job: row.job,
     tick: num(row.tick_at),
     started: num(row.started_at),
     ended: num(row.ended_at),
@@ -286,10 +311,13 @@ export function ticksBetween(from: number, to: number): number[] {
  * Checks a one-second schedule over `[from, to]` against what the replicas printed and the runs
  * table: which ticks of the window have no successful execution, which ticks began more than
  * once (anywhere, any time), which have several rows, and which successful executions overlap.
+ * With `job`, only that job's lines and rows count (a replica set running several jobs).
  */
-export function checkSchedule(set: ReplicaSet, rows: readonly StoredRun[], from: number, to: number): ScheduleReport {
-  const begins = set.linesOf('begin');
-  const runs = set.linesOf('run');
+export function checkSchedule(set: ReplicaSet, rows: readonly StoredRun[], from: number, to: number, job?: string): ScheduleReport {
+  const ofJob = <T extends { readonly job: string }>(items: readonly T[]): T[] => (job === undefined ? [...items] : items.filter((item) => item.job === job));
+  const begins = ofJob(set.linesOf('begin'));
+  const runs = ofJob(set.linesOf('run'));
+  rows = ofJob(rows);
   const ok = runs.filter((line) => line.aborted === null);
   const okTicks = new Set(ok.map((line) => line.tick));
   const window = ticksBetween(from, to);
@@ -298,16 +326,22 @@ export function checkSchedule(set: ReplicaSet, rows: readonly StoredRun[], from:
   const duplicates = [...beginsPerTick].filter(([, count]) => count > 1).map(([tick]) => tick);
   const rowsPerTick = countBy(rows.filter((row) => row.tick !== null).map((row) => row.tick as number));
   const duplicateRows = [...rowsPerTick].filter(([, count]) => count > 1).map(([tick]) => tick);
-  const byStart = [...ok].sort((a, b) => a.start - b.start);
-  const overlaps: Array<[RunLine, RunLine]> = [];
-  for (let i = 1; i < byStart.length; i++) {
-    const previous = byStart[i - 1] as RunLine;
-    const current = byStart[i] as RunLine;
-    if (current.start < previous.end) overlaps.push([previous, current]);
-  }
+  const overlaps = overlapping(ok);
   const perReplica: Record<string, number> = {};
   for (const line of ok) perReplica[line.replica] = (perReplica[line.replica] ?? 0) + 1;
   return { ticksChecked: window.length, missing, duplicates, duplicateRows, overlaps, perReplica };
+}
+
+/** The pairs of intervals, in start order, where one starts before the one that started before it ended. */
+export function overlapping<T extends { readonly start: number; readonly end: number }>(intervals: readonly T[]): Array<[T, T]> {
+  const byStart = [...intervals].sort((a, b) => a.start - b.start);
+  const overlaps: Array<[T, T]> = [];
+  let latest: T | undefined;
+  for (const current of byStart) {
+    if (latest !== undefined && current.start < latest.end) overlaps.push([latest, current]);
+    if (latest === undefined || current.end > latest.end) latest = current;
+  }
+  return overlaps;
 }
 
 function countBy(values: readonly number[]): Map<number, number> {
