@@ -1,12 +1,20 @@
 /**
  * Logging for jobs: the pino-compatible logger contract and the default logger.
  *
- * pino is loaded on first use of the default logger, not when this module is imported: a
- * thread-isolated job's worker imports the run context (and so this module) but logs through
- * the main thread, and must not pay pino's heap under a tight `resourceLimits`.
+ * On the main thread pino is loaded with this module, so that creating the first job loads no
+ * module (and a service's first job costs what every other one does). A worker thread loads it
+ * only on first use: a thread-isolated job's worker imports the run context (and so this
+ * module) but logs through the main thread, and must not pay pino's heap under a tight
+ * `resourceLimits`.
  */
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import type * as Pino from 'pino';
+
+const loadPino = (): typeof Pino => createRequire(import.meta.url)('pino') as typeof Pino;
+
+/** The pino module: loaded now on the main thread, on first use in a worker thread. */
+let pinoModule: typeof Pino | null = isMainThread ? loadPino() : null;
 
 /** One logging method, in pino's calling convention: `(bindings, message)` or `(message)`. */
 export type LogMethod = (objOrMessage: unknown, message?: string, ...args: unknown[]) => void;
@@ -59,8 +67,8 @@ const shared = globalThis as { [DEFAULT_LOGGER]?: JobLogger };
  */
 export function getDefaultLogger(): JobLogger {
   if (shared[DEFAULT_LOGGER] === undefined) {
-    const { pino } = createRequire(import.meta.url)('pino') as typeof Pino;
-    shared[DEFAULT_LOGGER] = pino({ name: 'eleanor-jobs', level: logLevelFromEnv() });
+    pinoModule ??= loadPino();
+    shared[DEFAULT_LOGGER] = pinoModule.pino({ name: 'eleanor-jobs', level: logLevelFromEnv() });
   }
   return shared[DEFAULT_LOGGER];
 }
