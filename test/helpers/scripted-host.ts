@@ -21,6 +21,8 @@ export class ScriptedHost implements JobHost {
   restoreDelayMs = 0;
   /** Restores (and claims) never answer while set: a hanging store. */
   hanging = false;
+  /** How recording unexecuted ticks goes: answered, never answered, or failed. */
+  recording: 'answers' | 'hangs' | 'fails' = 'answers';
   /** What grants report as `unexecutedRecorded`; `null` leaves it out (all recorded). */
   unexecutedRecorded: number | null = null;
   /** What grants report as `liveUntil()`; `null` leaves it out (no limit). */
@@ -72,6 +74,8 @@ export class ScriptedHost implements JobHost {
 
   recordUnexecuted(_job: HostedJob, ticks: UnexecutedTicks): Promise<number> {
     this.recorded.push(ticks);
+    if (this.recording === 'hangs') return new Promise(() => undefined);
+    if (this.recording === 'fails') return Promise.reject(new Error('store unreachable'));
     return Promise.resolve(ticks.ticks.length);
   }
 

@@ -78,6 +78,20 @@ describe('a stop while the job waits on its host', () => {
     expect(states.slice(states.indexOf('stopping'))).toEqual(['stopping', 'stopped']);
   });
 
+  it.each(['hangs', 'fails'] as const)('ends a job whose recording of skipped ticks %s, at once', async (recording) => {
+    const host = new ScriptedHost({ triggerCount: 0, lastTickAt: Date.now() - 10 * SECOND });
+    host.recording = recording;
+    const job = new RecordingJob({ name: 'skipper', cron: '* * * * * *', misfire: 'skip' });
+    job.bindHost(host);
+    job.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.recorded.length).toBeGreaterThan(0);
+    job.requestStop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(job.state).toBe('stopped');
+    expect(job.count('execute')).toBe(0);
+  });
+
   it('hands back a grant that arrives while the job is paused instead of executing it', async () => {
     const host = new ScriptedHost();
     host.claimDelayMs = 100;
