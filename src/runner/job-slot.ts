@@ -6,7 +6,7 @@
  */
 import type { ExecutionGrant, HostedJob } from '../job/job-host.js';
 import type { RunRecord } from '../store/job-store.js';
-import { TimerEntry } from '../time/timer-queue.js';
+import { CutoffEntry } from '../time/timer-queue.js';
 
 /**
  * A lease counts as lost this long before it would expire unconfirmed (a tenth of its length,
@@ -41,7 +41,7 @@ export interface JobSlot {
    */
   confirmedAt: number;
   /** Fires shortly before the lease would expire unconfirmed: the lease then counts as lost. */
-  readonly deadline: TimerEntry;
+  readonly deadline: CutoffEntry;
   /** When the renewal in flight was sent, or `NaN` when none is. */
   renewSentAt: number;
   run: ActiveRun | null;
@@ -66,7 +66,7 @@ export function createJobSlot(job: HostedJob, writesUntilPrune: number, onDeadli
     fence: null,
     epoch: 0,
     confirmedAt: Number.NEGATIVE_INFINITY,
-    deadline: new TimerEntry(() => onDeadline(slot)),
+    deadline: new CutoffEntry(() => onDeadline(slot)),
     renewSentAt: Number.NaN,
     run: null,
     claimInDoubt: null,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EARLY_AIM_FRACTION, FINAL_APPROACH_MS, MAX_TIMER_WAIT_MS, TimerEntry, TimerQueue } from '../../src/time/timer-queue.js';
+import { CutoffEntry, EARLY_AIM_FRACTION, FINAL_APPROACH_MS, MAX_TIMER_WAIT_MS, TimerEntry, TimerQueue } from '../../src/time/timer-queue.js';
 
 const REFERENCE = Date.UTC(2026, 0, 5, 12, 0, 0);
 
@@ -252,6 +252,114 @@ describe('TimerQueue lazy cancellation', () => {
     const kept = entries.map((_, index) => index).filter((index) => index % 5 === 0 || index % 7 === 0);
     const byDueThenInsertion = [...kept].sort((x, y) => Math.floor(y / 2) - Math.floor(x / 2) || x - y);
     expect(fired).toEqual([3, ...byDueThenInsertion]);
+  });
+});
+
+describe('TimerQueue cut-offs', () => {
+  function kinds(): { fired: string[]; ordinary: (label: string) => TimerEntry; cutoff: (label: string) => CutoffEntry } {
+    const fired: string[] = [];
+    return { fired, ordinary: (label) => new TimerEntry(() => fired.push(label)), cutoff: (label) => new CutoffEntry(() => fired.push(label)) };
+  }
+
+  it('fires each entry at its time while the timer keeps up, cut-offs among the others', () => {
+    const queue = new TimerQueue();
+    const { fired, ordinary, cutoff } = kinds();
+    queue.schedule(ordinary('o1'), REFERENCE + 100);
+    queue.schedule(cutoff('c1'), REFERENCE + 250);
+    queue.schedule(ordinary('o2'), REFERENCE + 200);
+    queue.schedule(cutoff('c2'), REFERENCE + 150);
+    queue.schedule(ordinary('o3'), REFERENCE + 300);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(300);
+    expect(fired).toEqual(['o1', 'c2', 'o2', 'c1', 'o3']);
+  });
+
+  it('fires the cut-offs a late wake-up finds due before the other entries due with them, each kind in due order', () => {
+    const queue = new TimerQueue();
+    const { fired, ordinary, cutoff } = kinds();
+    queue.schedule(ordinary('o1'), REFERENCE + 100);
+    queue.schedule(cutoff('c1'), REFERENCE + 250);
+    queue.schedule(ordinary('o2'), REFERENCE + 200);
+    queue.schedule(cutoff('c2'), REFERENCE + 150);
+    queue.schedule(ordinary('o3'), REFERENCE + 300);
+    queue.schedule(ordinary('later'), REFERENCE + 20_000);
+    vi.setSystemTime(REFERENCE + 10_000); // a freeze: the wall clock moved, no timer ran
+    vi.advanceTimersByTime(100);
+    expect(fired).toEqual(['c2', 'c1', 'o1', 'o2', 'o3']);
+    expect(queue.size).toBe(1);
+  });
+
+  it('fires a cut-off that a callback schedules overdue before the other entries still due in that wake-up', () => {
+    const queue = new TimerQueue();
+    const { fired, ordinary, cutoff } = kinds();
+    const lateCutoff = cutoff('c-late');
+    queue.schedule(
+      new TimerEntry(() => {
+        fired.push('o1');
+        queue.schedule(lateCutoff, Date.now() - 1);
+      }),
+      REFERENCE + 100,
+    );
+    queue.schedule(ordinary('o2'), REFERENCE + 200);
+    queue.schedule(ordinary('o3'), REFERENCE + 300);
+    vi.setSystemTime(REFERENCE + 10_000);
+    vi.advanceTimersByTime(100);
+    expect(fired).toEqual(['o1', 'c-late', 'o2', 'o3']);
+  });
+
+  it('cancels, moves and counts cut-offs as it does other entries, and clears the Node timer when neither kind is queued', () => {
+    const queue = new TimerQueue();
+    const { fired, ordinary, cutoff } = kinds();
+    const c = cutoff('c');
+    const o = ordinary('o');
+    queue.schedule(c, REFERENCE + 100);
+    queue.schedule(o, REFERENCE + 200);
+    expect(queue.size).toBe(2);
+    expect(queue.cancel(c)).toBe(true);
+    expect(c.isQueued).toBe(false);
+    expect(queue.size).toBe(1);
+    expect(vi.getTimerCount()).toBe(1);
+    queue.cancel(o);
+    expect(queue.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    queue.schedule(c, REFERENCE + 300);
+    queue.schedule(c, REFERENCE + 50); // moved earlier
+    queue.schedule(o, REFERENCE + 100);
+    vi.advanceTimersByTime(1_000);
+    expect(fired).toEqual(['c', 'o']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('keeps both heaps in order under many random operations, and drains them cut-offs first after a freeze', async () => {
+    const queue = new TimerQueue();
+    const fired: number[] = [];
+    const entries = Array.from({ length: 400 }, (_, index) =>
+      index % 3 === 0 ? new CutoffEntry(() => fired.push(index)) : new TimerEntry(() => fired.push(index)),
+    );
+    const due = new Map<number, number>();
+    let seed = 11;
+    const random = (): number => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    // Distinct due times, so the expected order needs no insertion sequence.
+    const times = Array.from({ length: 20_000 }, (_, index) => REFERENCE + 1 + index).sort(() => random() - 0.5);
+    for (let round = 0; round < 3_000; round++) {
+      const index = Math.floor(random() * entries.length);
+      if (random() < 0.4) {
+        queue.cancel(entries[index] as TimerEntry);
+        due.delete(index);
+      } else {
+        const at = times[round] as number;
+        queue.schedule(entries[index] as TimerEntry, at);
+        due.set(index, at);
+      }
+      if (round % 500 === 0) await Promise.resolve(); // let compactions run now and then
+    }
+    expect(queue.size).toBe(due.size);
+    vi.setSystemTime(REFERENCE + 30_000);
+    vi.advanceTimersByTime(MAX_TIMER_WAIT_MS);
+    const inDueOrder = (cutoffs: boolean): number[] =>
+      [...due.entries()].filter(([index]) => (index % 3 === 0) === cutoffs).sort((x, y) => x[1] - y[1]).map(([index]) => index);
+    expect(fired).toEqual([...inDueOrder(true), ...inDueOrder(false)]);
+    expect(queue.size).toBe(0);
   });
 });
 

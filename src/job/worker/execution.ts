@@ -10,7 +10,7 @@ import { getEventListeners } from 'node:events';
 import { JobException } from '../../errors/job-exception.js';
 import { JobTimeoutError } from '../../errors/job-timeout-error.js';
 import { toError } from '../../errors/to-error.js';
-import { sharedTimerQueue, TimerEntry } from '../../time/timer-queue.js';
+import { CutoffEntry, sharedTimerQueue } from '../../time/timer-queue.js';
 import type { ExecutionGrant, ExecutionOutcome, UnexecutedTicks } from '../job-host.js';
 import { RunContext, type TriggerReason } from '../run-context.js';
 import { admitGrant, claim, countRecorded, reportRunEnd } from './claim-protocol.js';
@@ -97,10 +97,10 @@ async function run(worker: JobWorker, reason: TriggerReason, scheduledAt: number
   const stopSignal = (worker.runController ??= new AbortController()).signal;
   const timeout = worker.job.timeout;
   let timeoutController: AbortController | null = null;
-  let timeoutEntry: TimerEntry | null = null;
+  let timeoutEntry: CutoffEntry | null = null;
   if (timeout !== null) {
     const controller = (timeoutController = new AbortController());
-    timeoutEntry = new TimerEntry(() => controller.abort(new JobTimeoutError(worker.job.name, timeout)));
+    timeoutEntry = new CutoffEntry(() => controller.abort(new JobTimeoutError(worker.job.name, timeout)));
     sharedTimerQueue.schedule(timeoutEntry, context.startedAtMs + timeout * SECOND);
   }
   const grantSignal = grant?.signal === stopSignal ? null : grant?.signal;
