@@ -261,27 +261,28 @@ describe('TimerQueue cut-offs', () => {
     return { fired, ordinary: (label) => new TimerEntry(() => fired.push(label)), cutoff: (label) => new CutoffEntry(() => fired.push(label)) };
   }
 
-  it('fires each entry at its time while the timer keeps up, cut-offs among the others', () => {
+  /** A queue with ordinary entries o1, o2, o3 due at +100, +200, +300 and cut-offs c2, c1 at +150, +250. */
+  function interleaved(): ReturnType<typeof kinds> & { queue: TimerQueue } {
     const queue = new TimerQueue();
-    const { fired, ordinary, cutoff } = kinds();
+    const recorded = kinds();
+    const { ordinary, cutoff } = recorded;
     queue.schedule(ordinary('o1'), REFERENCE + 100);
     queue.schedule(cutoff('c1'), REFERENCE + 250);
     queue.schedule(ordinary('o2'), REFERENCE + 200);
     queue.schedule(cutoff('c2'), REFERENCE + 150);
     queue.schedule(ordinary('o3'), REFERENCE + 300);
+    return { ...recorded, queue };
+  }
+
+  it('fires each entry at its time while the timer keeps up, cut-offs among the others', () => {
+    const { fired } = interleaved();
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(300);
     expect(fired).toEqual(['o1', 'c2', 'o2', 'c1', 'o3']);
   });
 
   it('fires the cut-offs a late wake-up finds due before the other entries due with them, each kind in due order', () => {
-    const queue = new TimerQueue();
-    const { fired, ordinary, cutoff } = kinds();
-    queue.schedule(ordinary('o1'), REFERENCE + 100);
-    queue.schedule(cutoff('c1'), REFERENCE + 250);
-    queue.schedule(ordinary('o2'), REFERENCE + 200);
-    queue.schedule(cutoff('c2'), REFERENCE + 150);
-    queue.schedule(ordinary('o3'), REFERENCE + 300);
+    const { queue, fired, ordinary } = interleaved();
     queue.schedule(ordinary('later'), REFERENCE + 20_000);
     vi.setSystemTime(REFERENCE + 10_000); // a freeze: the wall clock moved, no timer ran
     vi.advanceTimersByTime(100);
