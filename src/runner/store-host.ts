@@ -43,6 +43,7 @@ import { expiryMargin, JobSlots, SETTLED, type ActiveRun, type JobSlot } from '.
 import { LeaseReleases } from './lease-releases.js';
 import { LeaseLostError } from './lease-lost-error.js';
 import { LeaseUpkeep } from './lease-upkeep.js';
+import { LeaseExpiryNotice } from './lease-expiry-notice.js';
 import { LeaseWaitNotice } from './lease-wait-notice.js';
 import { PruneSchedule } from './prune-schedule.js';
 import type { RunnerEventMap } from './runner-events.js';
@@ -123,6 +124,7 @@ export class StoreHost implements JobHost {
   readonly #skips: CallBatcher<SkipRequest, boolean>;
   readonly #releases: LeaseReleases;
   readonly #leaseWait: LeaseWaitNotice;
+  readonly #leaseExpiry: LeaseExpiryNotice;
   readonly #reports: RunReportWriter;
   #closed = false;
   /** Numbers the claims this host sends, for their keys. */
@@ -154,6 +156,7 @@ export class StoreHost implements JobHost {
     const badArgument = (error: unknown): boolean => error instanceof TypeError || error instanceof RangeError;
     this.#restores = new CallBatcher((jobs) => store.loadStates(jobs), badArgument);
     this.#leaseWait = new LeaseWaitNotice((job) => this.#restores.call(job), options.logger);
+    this.#leaseExpiry = new LeaseExpiryNotice(options.logger);
     this.#claims = new CallBatcher((requests) => store.claimRuns(requests), badArgument);
     this.#finishes = new CallBatcher((finishes) => store.finishRuns(finishes), badArgument);
     this.#skips = new CallBatcher((requests) => store.skipTicksOfJobs(requests), badArgument);
@@ -407,7 +410,7 @@ export class StoreHost implements JobHost {
   /** No renewal was confirmed in time (rejected, or still unanswered): the lease is lost. */
   #onDeadline(slot: JobSlot): void {
     if (slot.fence === null) return;
-    this.#logger.warn({ job: slot.name, event: 'lease-expired', running: slot.run !== null }, 'the store did not confirm the lease before it expired; it counts as lost');
+    this.#leaseExpiry.expired(slot.name, slot.run !== null);
     this.#loseLease(slot, slot.run, 'the store could not confirm it before it expired');
   }
 

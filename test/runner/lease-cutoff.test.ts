@@ -48,6 +48,7 @@ describe('a replica resuming from a freeze', () => {
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason).toBeInstanceOf(LeaseLostError);
     expect(awakeAtAbort).toEqual([]);
+    expect(logger.events('lease-expired').map((line) => line.bindings.job)).toEqual(['holder']);
     // The wake-ups ran after it: every other job went on to its overdue tick and beyond.
     expect(Math.min(...others.map((job) => job.count('execute')))).toBeGreaterThanOrEqual(2);
     await runner.stop({ timeout: 5 });
