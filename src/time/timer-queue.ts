@@ -3,10 +3,9 @@
  *
  * Every sleeping job, retry wait, execution timeout and lease deadline is an entry in one shared
  * queue ordered by due time (a min-heap, `entry-heap.ts`), served by a single Node timer armed
- * for the earliest entry. This keeps
- * an idle job at a few dozen bytes (no timer, closure or promise per job), lets thousands of
- * jobs due on the same second fire from one timer callback, and lets stopping many jobs cost
- * almost nothing each.
+ * for the earliest entry. This keeps an idle job at a few dozen bytes (no timer, closure or
+ * promise per job), lets thousands of jobs due on the same second fire from one timer
+ * callback, and lets stopping many jobs cost almost nothing each.
  *
  * Cancelling is lazy: it only marks the entry. A cancelled entry leaves the heap when it
  * reaches the top (it is skipped, never fired), when cancelled entries come to outnumber queued
