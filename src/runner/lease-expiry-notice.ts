@@ -11,9 +11,7 @@
  * @module
  */
 import type { JobLogger } from '../job/job-logger.js';
-
-/** A summary line names at most this many of its jobs (and counts them all). */
-const JOBS_NAMED = 10;
+import { jobListFields } from './job-list-fields.js';
 
 /** One lease given up: its job and whether an execution was running under it. */
 interface Expiry {
@@ -48,7 +46,7 @@ export class LeaseExpiryNotice {
     }
     const running = expiries.filter((expiry) => expiry.running).length;
     this.#logger.warn(
-      { jobs: expiries.slice(0, JOBS_NAMED).map((expiry) => expiry.job), count: expiries.length, event: 'lease-expired', runningCount: running },
+      { ...jobListFields(expiries), event: 'lease-expired', runningCount: running },
       `the store did not confirm ${expiries.length} leases before they expired (${running} of them held by a running execution); they count as lost`,
     );
   }

@@ -10,9 +10,7 @@ import { toError } from '../errors/to-error.js';
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStore, LeaseRelease } from '../store/job-store.js';
 import { inChunks } from './in-chunks.js';
-
-/** At most this many job names are listed in the warning of a failed batch. */
-const NAMES_LOGGED = 10;
+import { jobListFields } from './job-list-fields.js';
 
 /** Releases gathered into batches (see the module documentation). */
 export class LeaseReleases {
@@ -68,9 +66,8 @@ export class LeaseReleases {
         return;
       }
       const failure = toError(error);
-      const jobs = items.slice(0, NAMES_LOGGED).map((item) => item.job);
       this.#logger.warn(
-        { event: 'release-failed', jobs, count: items.length, err: failure },
+        { event: 'release-failed', ...jobListFields(items), err: failure },
         `releasing ${items.length === 1 ? 'the lease' : `${items.length} leases`} failed (a lease expires by itself): ${failure.message}`,
       );
     }

@@ -4,12 +4,11 @@
  */
 import type { JobLogger } from '../job/job-logger.js';
 import type { JobStateRecord } from '../store/job-store.js';
+import { jobListFields } from './job-list-fields.js';
 
 /** Reads one job's stored state; the host batches these reads (see {@link LeaseWaitNotice}). */
 export type JobStateReader = (job: string) => Promise<JobStateRecord | null>;
 
-/** A summary line names at most this many of its jobs (and counts them all). */
-const JOBS_NAMED = 10;
 /** A summary line names at most this many distinct lease holders. */
 const HOLDERS_NAMED = 5;
 
@@ -90,7 +89,7 @@ export class LeaseWaitNotice {
     const holders = [...new Set(read.map((wait) => wait.holder))];
     const expiries = read.flatMap((wait) => (wait.expiresAt === null ? [] : [wait.expiresAt]));
     const expiresAt = expiries.length === 0 ? null : Math.min(...expiries);
-    const bindings = { jobs: waits.slice(0, JOBS_NAMED).map((wait) => wait.job), count: waits.length, event: 'lease-wait', holders: holders.slice(0, HOLDERS_NAMED), expiresAt };
+    const bindings = { ...jobListFields(waits), event: 'lease-wait', holders: holders.slice(0, HOLDERS_NAMED), expiresAt };
     const unread = waits.length - read.length;
     const unreadText = unread === 0 ? '' : ` (the holder of ${unread} could not be read)`;
     if (read.length === 0) {
